@@ -1,0 +1,35 @@
+// Argument parsing shared by every verb: node's util.parseArgs, with errors turned into one sentence.
+import { parseArgs, type ParseArgsConfig } from 'node:util';
+import { UserError } from '../errors.js';
+
+export type Options = NonNullable<ParseArgsConfig['options']>;
+
+export interface Parsed<T extends Options> {
+  values: { [K in keyof T]?: T[K] extends { multiple: true } ? (T[K]['type'] extends 'string' ? string[] : boolean[]) : T[K]['type'] extends 'string' ? string : boolean };
+  positionals: string[];
+}
+
+/** Parses `args` for `verb`; an unknown or malformed option becomes a UserError (exit 2). */
+export function parse<T extends Options>(verb: string, args: string[], options: T, allowPositionals = true): Parsed<T> {
+  try {
+    const r = parseArgs({ args, options, allowPositionals, strict: true });
+    return r as unknown as Parsed<T>;
+  } catch (e) {
+    const msg = (e as Error).message.replace(/\. To specify.*$/s, '').replace(/\s+/g, ' ').trim();
+    throw new UserError(`${msg.replace(/\.$/, '')}; see \`lantrust ${verb} --help\`.`);
+  }
+}
+
+/** Reads a one-line secret (passphrase) from a file, without its trailing newline. */
+export async function readSecretFile(path: string, what: string): Promise<string> {
+  const { readFile } = await import('node:fs/promises');
+  let text: string;
+  try {
+    text = await readFile(path, 'utf8');
+  } catch {
+    throw new UserError(`cannot read the ${what} file ${path}; check the path.`);
+  }
+  const line = text.replace(/\r?\n$/, '');
+  if (!line) throw new UserError(`the ${what} file ${path} is empty.`);
+  return line;
+}

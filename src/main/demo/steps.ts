@@ -1,0 +1,6 @@
+// The demo, in order. Each capability adds its step here; the demo must always run end to end.
+import type { DemoStep } from './context.js';
+import { caStep, cameraStep } from './step-ca.js';
+import { checkRootStep } from './step-check-root.js';
+
+export const steps: DemoStep[] = [caStep, checkRootStep, cameraStep];
