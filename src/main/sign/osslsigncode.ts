@@ -70,6 +70,6 @@ export function parseVerify(file: string, r: RunResult): VerifyResult {
     ? `${file} is signed by ${signer ?? 'an unknown signer'} and unchanged since.`
     : !intact
       ? `${file} was modified after it was signed (its digest no longer matches); sign it again or get a fresh copy.`
-      : `${file} is intact but its signer (${signer ?? 'unknown'}) does not chain to a trusted root; pass the code-signing certificate's issuer as the trusted CA.`;
+      : `${file} is intact but its signer (${signer ?? 'unknown'}) does not chain to a trusted root; trust its issuer with --ca-file if it is your own certificate.`;
   return { file, signed: true, intact, trusted, ok, signer, message };
 }

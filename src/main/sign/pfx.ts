@@ -28,7 +28,11 @@ export async function openPfx(path: string, password: string): Promise<PfxInfo> 
     p12 = forge.pkcs12.pkcs12FromAsn1(forge.asn1.fromDer(data.toString('binary')), password);
   } catch (e) {
     if (/MAC could not be verified|Invalid password/i.test((e as Error).message)) {
-      throw new UserError(`the password for ${path} is wrong; check the --pass-file (nothing was signed).`);
+      throw new UserError(
+        password
+          ? `the password for ${path} is wrong; check the --pass-file (nothing was signed).`
+          : `${path} is protected by a password; put it in a file and pass --pass-file FILE (nothing was signed).`,
+      );
     }
     throw new UserError(`${path} is not a PKCS#12 (.pfx/.p12) file; export the code-signing certificate with its private key as .pfx.`);
   }
