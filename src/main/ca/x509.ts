@@ -216,8 +216,10 @@ export function subjectKeyIdentifier(publicKey: KeyObject): Extension {
   return { oid: EXT.subjectKeyIdentifier, critical: false, value: tlv(TAG.OCTET_STRING, keyIdentifier(publicKey)) };
 }
 
-export function authorityKeyIdentifier(issuerPublicKey: KeyObject): Extension {
-  return { oid: EXT.authorityKeyIdentifier, critical: false, value: tlv(TAG.SEQUENCE, tlv(0x80, keyIdentifier(issuerPublicKey))) };
+export function authorityKeyIdentifier(issuerPublicKey: KeyObject | Buffer): Extension {
+  // A Buffer is the issuer's subjectKeyIdentifier as it appears in the issuer certificate.
+  const id = Buffer.isBuffer(issuerPublicKey) ? issuerPublicKey : keyIdentifier(issuerPublicKey);
+  return { oid: EXT.authorityKeyIdentifier, critical: false, value: tlv(TAG.SEQUENCE, tlv(0x80, id)) };
 }
 
 export function nameConstraints(set: ConstraintSet, critical = true): Extension {

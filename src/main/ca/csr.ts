@@ -1,0 +1,175 @@
+// `ca sign --csr`: certificates for devices that keep their own key (Axis: create_certificate -> get_csr).
+// The CSR is parsed with our strict DER reader and its self-signature checked with Node's crypto.
+import { createPublicKey, verify, type KeyObject } from 'node:crypto';
+import { readFile } from 'node:fs/promises';
+import { resolve } from 'node:path';
+import { children, decodeOid, readOne, type Tlv } from '../cert/der.js';
+import { EXT } from '../cert/oids.js';
+import { bytesToIp } from '../constraints/cidr.js';
+import { UserError } from '../errors.js';
+import { chainPemOf, checkAgainstCa, normalizeDevice, recordOf, signLeaf, validateLabel, type LeafOptions } from './issue.js';
+import { keyTypeOf } from './keys.js';
+import { appendIssued, openCa, writeFileAtomic } from './store.js';
+import { toPem } from '../cert/read.js';
+
+export interface ParsedCsr {
+  publicKey: KeyObject;
+  commonName?: string;
+  dns: string[];
+  ip: string[];
+  /** Names of other types in the request (email, URI...), which lantrust does not put in device certificates. */
+  ignored: string[];
+}
+
+const SIG_HASH: Record<string, string> = {
+  '1.2.840.10045.4.3.2': 'sha256',
+  '1.2.840.10045.4.3.3': 'sha384',
+  '1.2.840.10045.4.3.4': 'sha512',
+  '1.2.840.113549.1.1.11': 'sha256',
+  '1.2.840.113549.1.1.12': 'sha384',
+  '1.2.840.113549.1.1.13': 'sha512',
+  '1.2.840.113549.1.1.5': 'sha1',
+  '1.2.840.10045.4.1': 'sha1',
+};
+const OID_EXTENSION_REQUEST = '1.2.840.113549.1.9.14';
+const OID_CN = '2.5.4.3';
+
+function csrDer(data: Buffer, label: string): Buffer {
+  const text = data.toString('latin1');
+  const m = /-----BEGIN (NEW )?CERTIFICATE REQUEST-----([\s\S]*?)-----END (NEW )?CERTIFICATE REQUEST-----/.exec(text);
+  if (m) return Buffer.from(m[2]!.replace(/\s+/g, ''), 'base64');
+  if (text.includes('-----BEGIN ')) throw new UserError(`${label} is not a certificate request (no "BEGIN CERTIFICATE REQUEST" block); give the CSR the device made.`);
+  if (data[0] === 0x30) return data;
+  throw new UserError(`${label} is not a certificate request (neither PEM nor DER); give the CSR the device made.`);
+}
+
+/** Parses a PKCS#10 request and checks its self-signature; every failure is one sentence. */
+export function parseCsr(data: Buffer, label = 'the CSR'): ParsedCsr {
+  const der = csrDer(data, label);
+  let cri: Tlv, sigAlg: Tlv, sig: Tlv;
+  let fields: Tlv[];
+  try {
+    [cri, sigAlg, sig] = children(readOne(der)) as [Tlv, Tlv, Tlv];
+    fields = children(cri);
+    if (!sig || fields.length < 3) throw new Error('shape');
+  } catch {
+    throw new UserError(`${label} is damaged or truncated (not a PKCS#10 request); export the CSR from the device again.`);
+  }
+  const [, subject, spki, attrs] = fields as [Tlv, Tlv, Tlv, Tlv | undefined];
+  let publicKey: KeyObject;
+  try {
+    publicKey = createPublicKey({ key: spki.raw, format: 'der', type: 'spki' });
+  } catch {
+    throw new UserError(`${label} holds a public key lantrust cannot read; make the request with an EC P-256/P-384 or RSA 2048+ key.`);
+  }
+  const algOid = decodeOid(children(sigAlg)[0]!.value);
+  const hash = SIG_HASH[algOid];
+  if (!hash) throw new UserError(`${label} is signed with an algorithm lantrust does not check (${algOid}); make the request with ECDSA or RSA PKCS#1 v1.5 and SHA-256.`);
+  const signature = sig.value.subarray(1);
+  const valid = verify(hash, cri.raw, publicKey.asymmetricKeyType === 'ec' ? { key: publicKey, dsaEncoding: 'der' } : publicKey, signature);
+  if (!valid) throw new UserError(`${label} has a signature that does not match its key (damaged or altered); export the CSR from the device again.`);
+  const kd = publicKey.asymmetricKeyDetails ?? {};
+  if (publicKey.asymmetricKeyType === 'rsa' && (kd.modulusLength ?? 0) < 2048) throw new UserError(`${label} has a ${kd.modulusLength}-bit RSA key, which Chrome calls weak; make the request with RSA 2048+ or EC P-256.`);
+  if (publicKey.asymmetricKeyType === 'ec' && !['prime256v1', 'secp384r1', 'secp521r1'].includes(kd.namedCurve ?? '')) throw new UserError(`${label} uses the curve ${kd.namedCurve}, which Chrome does not accept; make the request with P-256 or P-384.`);
+  if (publicKey.asymmetricKeyType !== 'rsa' && publicKey.asymmetricKeyType !== 'ec') throw new UserError(`${label} has a ${publicKey.asymmetricKeyType} key, which Chrome does not accept for HTTPS; make the request with EC P-256 or RSA 2048+.`);
+
+  const out: ParsedCsr = { publicKey, dns: [], ip: [], ignored: [] };
+  for (const rdn of children(subject)) {
+    for (const atv of children(rdn)) {
+      const [oid, value] = children(atv);
+      if (oid && value && decodeOid(oid.value) === OID_CN) out.commonName = value.value.toString('utf8');
+    }
+  }
+  for (const attr of attrs ? children(attrs) : []) {
+    const [oid, values] = children(attr);
+    if (!oid || !values || decodeOid(oid.value) !== OID_EXTENSION_REQUEST) continue;
+    for (const exts of children(values)) {
+      for (const ext of children(exts)) {
+        const parts = children(ext);
+        if (decodeOid(parts[0]!.value) !== EXT.subjectAltName) continue;
+        for (const gn of children(readOne(parts[parts.length - 1]!.value))) {
+          const t = gn.tag & 0x1f;
+          if (t === 2) out.dns.push(gn.value.toString('latin1'));
+          else if (t === 7 && (gn.value.length === 4 || gn.value.length === 16)) out.ip.push(bytesToIp(gn.value));
+          else out.ignored.push(t === 1 ? `email ${gn.value.toString('latin1')}` : t === 6 ? `URI ${gn.value.toString('latin1')}` : `name type ${t}`);
+        }
+      }
+    }
+  }
+  return out;
+}
+
+export interface SignCsrOptions extends LeafOptions {
+  dir: string;
+  /** Path of the CSR file, or its bytes (PEM or DER). */
+  csr: string | Buffer;
+  /** Label (certificate CN and issued.jsonl name); default: the CSR's CN when it is a label, else the first name. */
+  label?: string;
+  passphrase?: string | null;
+  /** Writes the leaf followed by any intermediate here; absent: only returned. */
+  out?: string;
+}
+
+export interface SignedCsr {
+  label: string;
+  dns: string[];
+  ip: string[];
+  serial: string;
+  sha256: string;
+  notBefore: string;
+  notAfter: string;
+  certPem: string;
+  /** Leaf followed by any intermediate: what the device serves. */
+  chainPem: string;
+  out?: string;
+  /** Names in the CSR lantrust left out (not DNS or IP). */
+  ignored: string[];
+  /** True when the CSR had no SAN and its CN (an IP or host name) was used as the name. */
+  fromCommonName: boolean;
+}
+
+export async function signCsr(opts: SignCsrOptions): Promise<SignedCsr> {
+  let data: Buffer;
+  const label = typeof opts.csr === 'string' ? opts.csr : 'the CSR';
+  if (typeof opts.csr === 'string') {
+    try {
+      data = await readFile(opts.csr);
+    } catch {
+      throw new UserError(`cannot read the CSR ${opts.csr}; check the path.`);
+    }
+  } else data = opts.csr;
+  const csr = parseCsr(data, label);
+  let fromCommonName = false;
+  if (!csr.dns.length && !csr.ip.length && csr.commonName) {
+    // Older devices put the host name or address only in the CN; browsers need it in the SAN.
+    const cn = csr.commonName.trim();
+    if (/^[0-9.]+$|:/.test(cn)) csr.ip.push(cn);
+    else if (cn.includes('.')) csr.dns.push(cn);
+    fromCommonName = csr.ip.length + csr.dns.length > 0;
+  }
+  if (!csr.dns.length && !csr.ip.length) throw new UserError(`${label} asks for no IP address or DNS name (no subjectAltName); make the request again with the device's address and name as SANs.`);
+  const cnLabel = csr.commonName && /^[A-Za-z0-9][A-Za-z0-9_-]{0,63}$/.test(csr.commonName) ? csr.commonName : undefined;
+  const dev = normalizeDevice({ ...(opts.label ? { label: validateLabel(opts.label) } : cnLabel ? { label: cnLabel } : {}), dns: csr.dns, ip: csr.ip });
+  const ca = await openCa(opts.dir, opts.passphrase);
+  checkAgainstCa(ca, dev);
+  const leaf = signLeaf(ca, dev, csr.publicKey, opts);
+  const chainPem = chainPemOf(ca, leaf.der);
+  const out = opts.out ? resolve(opts.out) : undefined;
+  if (out) await writeFileAtomic(out, chainPem);
+  const record = recordOf(dev, leaf, keyTypeOf(csr.publicKey), 'csr', out);
+  await appendIssued(ca.dir, [record]);
+  return {
+    label: dev.label,
+    dns: dev.dns,
+    ip: dev.ip,
+    serial: record.serial,
+    sha256: record.sha256,
+    notBefore: record.notBefore,
+    notAfter: record.notAfter,
+    certPem: toPem(leaf.der),
+    chainPem,
+    ...(out ? { out } : {}),
+    ignored: csr.ignored,
+    fromCommonName,
+  };
+}

@@ -1,0 +1,160 @@
+// The CA folder on disk: ca.json (settings), root.pem / intermediate.pem, their keys, issued.jsonl.
+import type { KeyObject } from 'node:crypto';
+import { appendFile, chmod, mkdir, readFile, rename, rm, stat, writeFile } from 'node:fs/promises';
+import { basename, dirname, join } from 'node:path';
+import { readOneCertificate } from '../cert/read.js';
+import type { ParsedCert } from '../cert/describe.js';
+import type { ConstraintSet } from '../constraints/model.js';
+import { UserError } from '../errors.js';
+import { openPrivateKey, type KeyType } from './keys.js';
+
+export const CA_JSON = 'ca.json';
+export const ISSUED_LOG = 'issued.jsonl';
+
+/** DIR/ca.json: what `ca init` was asked for and where everything is. */
+export interface CaSettings {
+  version: 1;
+  name: string;
+  createdAt: string;
+  constraints: { permitDns: string[]; permitCidr: string[]; excludeDns: string[]; excludeCidr: string[] };
+  /** Key type of the root (and intermediate). */
+  key: KeyType;
+  /** "scrypt" when the CA keys are PKCS#8 ENCRYPTED PRIVATE KEY (PBES2, scrypt, AES-256-CBC); "none" with --no-passphrase. */
+  keyProtection: 'scrypt' | 'none';
+  intermediate: boolean;
+  files: { root: string; rootKey: string; intermediate?: string; intermediateKey?: string; issued: string };
+  rootSha256: string;
+  serials: string;
+  leafDefaults: { days: number; key: KeyType };
+}
+
+/** One line of DIR/issued.jsonl. */
+export interface IssuedRecord {
+  label: string;
+  serial: string;
+  sha256: string;
+  dns: string[];
+  ip: string[];
+  notBefore: string;
+  notAfter: string;
+  issuedAt: string;
+  /** "issue", "csv" or "csr". */
+  source: 'issue' | 'csv' | 'csr';
+  /** Key type of the device key ("ec-p256", ...). */
+  key: string;
+  /** Where the certificate file was written (absent when a CSR's certificate went to stdout). */
+  certFile?: string;
+}
+
+/** A CA folder opened for signing: the issuing certificate and key, and the chain above it. */
+export interface OpenCa {
+  dir: string;
+  settings: CaSettings;
+  root: ParsedCert;
+  /** The certificate that signs devices (the intermediate when there is one, else the root). */
+  issuer: ParsedCert;
+  issuerKey: KeyObject;
+  /** Certificates a device sends after its own (the intermediate, or none). */
+  chain: ParsedCert[];
+  /** Constraints of every CA certificate above a device; a name must pass all of them. */
+  constraints: ConstraintSet[];
+}
+
+export async function readSettings(dir: string): Promise<CaSettings> {
+  let st;
+  try {
+    st = await stat(dir);
+  } catch {
+    throw new UserError(`the CA folder ${dir} does not exist; make it with \`lantrust ca init --dir ${dir} --name "Company" --permit-dns ... --permit-cidr ...\` or give the right --dir.`);
+  }
+  if (!st.isDirectory()) throw new UserError(`${dir} is a file, not a CA folder; give the folder made by \`lantrust ca init\` as --dir.`);
+  let text: string;
+  try {
+    text = await readFile(join(dir, CA_JSON), 'utf8');
+  } catch {
+    throw new UserError(`${dir} is not a lantrust CA folder (no ${CA_JSON}); give the folder made by \`lantrust ca init\` as --dir.`);
+  }
+  try {
+    const s = JSON.parse(text) as CaSettings;
+    if (s.version !== 1 || !s.files?.root) throw new Error('shape');
+    return s;
+  } catch {
+    throw new UserError(`${join(dir, CA_JSON)} is damaged (not the JSON \`lantrust ca init\` writes); restore it from your backup of the CA folder.`);
+  }
+}
+
+/** Does signing with this CA need a passphrase? (so the CLI knows whether to ask) */
+export async function caKeyIsEncrypted(dir: string): Promise<boolean> {
+  return (await readSettings(dir)).keyProtection !== 'none';
+}
+
+/** Opens the CA for signing devices. */
+export async function openCa(dir: string, passphrase: string | null | undefined): Promise<OpenCa> {
+  const settings = await readSettings(dir);
+  const root = await readOneCertificate(join(dir, settings.files.root));
+  const useIntermediate = Boolean(settings.intermediate && settings.files.intermediate);
+  const issuer = useIntermediate ? await readOneCertificate(join(dir, settings.files.intermediate!)) : root;
+  const keyFile = join(dir, useIntermediate ? settings.files.intermediateKey! : settings.files.rootKey);
+  let pem: string;
+  try {
+    pem = await readFile(keyFile, 'utf8');
+  } catch {
+    throw new UserError(
+      useIntermediate
+        ? `the intermediate key ${keyFile} is missing; copy it back into the CA folder (the root key may stay offline).`
+        : `the root key ${keyFile} is missing; devices are signed with it, so copy it back into the CA folder.`,
+    );
+  }
+  const issuerKey = openPrivateKey(pem, passphrase, keyFile);
+  const constraints = [root, ...(useIntermediate ? [issuer] : [])].map((c) => c.info.nameConstraints).filter((n): n is NonNullable<typeof n> => Boolean(n));
+  return { dir, settings, root, issuer, issuerKey, chain: useIntermediate ? [issuer] : [], constraints };
+}
+
+/** Writes a file via a temp name + rename, so a crash never leaves half a file. */
+export async function writeFileAtomic(path: string, data: string | Buffer, mode = 0o644): Promise<void> {
+  const tmp = join(dirname(path), `.${basename(path)}.${process.pid}.tmp`);
+  try {
+    await writeFile(tmp, data, { mode });
+    await chmod(tmp, mode); // the umask may have loosened it
+    await rename(tmp, path);
+  } catch (e) {
+    await rm(tmp, { force: true });
+    throw new UserError(`cannot write ${path} (${(e as NodeJS.ErrnoException).code ?? 'error'}); check that its folder exists and is writable.`);
+  }
+}
+
+export async function ensureDir(dir: string, what: string): Promise<void> {
+  try {
+    await mkdir(dir, { recursive: true });
+  } catch {
+    throw new UserError(`cannot create the ${what} folder ${dir}; check the path and its permissions.`);
+  }
+}
+
+export async function appendIssued(dir: string, records: IssuedRecord[]): Promise<void> {
+  if (!records.length) return;
+  await appendFile(join(dir, ISSUED_LOG), records.map((r) => `${JSON.stringify(r)}\n`).join(''), { mode: 0o644 });
+}
+
+export async function readIssued(dir: string): Promise<{ records: IssuedRecord[]; damagedLines: number[] }> {
+  await readSettings(dir);
+  let text = '';
+  try {
+    text = await readFile(join(dir, ISSUED_LOG), 'utf8');
+  } catch {
+    return { records: [], damagedLines: [] };
+  }
+  const records: IssuedRecord[] = [];
+  const damagedLines: number[] = [];
+  text.split('\n').forEach((line, i) => {
+    if (!line.trim()) return;
+    try {
+      const r = JSON.parse(line) as IssuedRecord;
+      if (typeof r.label !== 'string' || typeof r.notAfter !== 'string') throw new Error('shape');
+      records.push(r);
+    } catch {
+      damagedLines.push(i + 1);
+    }
+  });
+  return { records, damagedLines };
+}
