@@ -94,7 +94,7 @@ const words = (c: unknown) => {
 };
 
 export async function detect(env: StoreEnv): Promise<Detection> {
-  if (env.platform !== 'linux') return { available: false, why: 'this store is the Linux policy folder; on Windows use `lantrust gen` (Install-LanTrustRoot.ps1 -Browsers), on macOS a configuration profile.' };
+  if (env.platform !== 'linux') return { available: false, why: 'this store is the Linux policy folder; on Windows use `lantrust gen` (Install-LanTrustRoot.ps1 -Browsers), on macOS a configuration profile.', otherPlatform: true };
   const dirs = await policyDirs(env);
   if (!dirs.length) return { available: false, path: env.chromePolicyDirs[0], why: 'neither Google Chrome nor Chromium is installed here.' };
   return { available: true, path: dirs[0]!, paths: dirs };

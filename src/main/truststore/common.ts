@@ -49,6 +49,8 @@ export interface Detection {
   paths?: string[];
   /** Why the store is not available, in one sentence that says what to do. */
   why?: string;
+  /** The store belongs to another operating system (human output lists these on one line). */
+  otherPlatform?: boolean;
 }
 
 /** One answer per store location. */
@@ -68,6 +70,10 @@ export interface StoreResult {
   needsRoot?: boolean;
   /** The operation failed here (tool error, permission). */
   error?: boolean;
+  /** Why the store is unavailable (same as message), for status --json. */
+  why?: string;
+  /** The store belongs to another operating system. */
+  otherPlatform?: boolean;
 }
 
 /** Options only some stores use. */
@@ -111,7 +117,8 @@ export function result(a: Pick<StoreAdapter, 'id' | 'title'>, fields: Partial<St
 
 /** The same answer for a store that isn't usable here. */
 export function unavailable(a: Pick<StoreAdapter, 'id' | 'title'>, d: Detection): StoreResult[] {
-  return [result(a, { available: false, ...(d.path ? { path: d.path } : {}), message: d.why ?? `${a.title} is not available on this machine.` })];
+  const why = d.why ?? `${a.title} is not available on this machine.`;
+  return [result(a, { available: false, ...(d.path ? { path: d.path } : {}), message: why, why, ...(d.otherPlatform ? { otherPlatform: true } : {}) })];
 }
 
 export async function exists(p: string): Promise<boolean> {

@@ -58,7 +58,7 @@ async function filesWith(cert: RootCert, dir: string): Promise<string[]> {
 const NEEDS_ROOT = 'The system store needs root: run this command again with sudo.';
 
 export async function detect(env: StoreEnv): Promise<Detection> {
-  if (env.platform !== 'linux') return { available: false, why: 'the Linux system store exists only on Linux.' };
+  if (env.platform !== 'linux') return { available: false, why: 'the Linux system store exists only on Linux.', otherPlatform: true };
   const l = await layout(env);
   if (!l) return { available: false, why: 'neither update-ca-certificates (Debian/Ubuntu: `sudo apt install ca-certificates`) nor update-ca-trust (Fedora) is installed.' };
   return { available: true, path: l.dir };

@@ -17,7 +17,7 @@ async function keychainHashes(keychain: string): Promise<string[]> {
 
 function adapter(who: Who, keychain: (env: StoreEnv) => string, system: boolean): StoreAdapter {
   async function detect(env: StoreEnv): Promise<Detection> {
-    if (env.platform !== 'darwin') return { available: false, why: 'macOS keychains exist only on macOS.' };
+    if (env.platform !== 'darwin') return { available: false, why: 'macOS keychains exist only on macOS.', otherPlatform: true };
     return { available: true, path: keychain(env) };
   }
   async function has(cert: RootCert, env: StoreEnv): Promise<StoreResult[]> {

@@ -60,6 +60,24 @@ export async function nssFind(certutil: string, db: string, cert: RootCert): Pro
   return undefined;
 }
 
+/**
+ * Certificates a db trusts as CAs for websites ("C" or "T" in the SSL flags), as DER: what Chromium
+ * anchors on. Lets the camera test use exactly the roots an NSS db holds.
+ */
+export async function nssTrustedRoots(certutil: string, dir: string): Promise<{ nickname: string; der: Buffer }[]> {
+  const db = await nssDbSpec(dir);
+  if (!db) return [];
+  const out: { nickname: string; der: Buffer }[] = [];
+  for (const e of await nssList(certutil, db)) {
+    if (!trusted(e.trust)) continue;
+    const r = await run(certutil, ['-d', db, '-L', '-n', e.nickname, '-a']);
+    for (const m of r.stdout.matchAll(/-----BEGIN CERTIFICATE-----([\s\S]*?)-----END CERTIFICATE-----/g)) {
+      out.push({ nickname: e.nickname, der: Buffer.from(m[1]!.replace(/\s+/g, ''), 'base64') });
+    }
+  }
+  return out;
+}
+
 const trusted = (trust: string) => /[CT]/.test(trust.split(',')[0] ?? '');
 
 type Who = Pick<StoreAdapter, 'id' | 'title'>;
@@ -133,7 +151,7 @@ export async function chromeNssDirs(env: StoreEnv): Promise<string[]> {
 const self: Who = { id: 'nss', title: 'Chrome/Chromium (NSS)' };
 
 export async function detect(env: StoreEnv): Promise<Detection> {
-  if (env.platform !== 'linux') return { available: false, why: 'Chrome on this system uses the operating system store, not an NSS database.' };
+  if (env.platform !== 'linux') return { available: false, why: 'Chrome on this system uses the operating system store, not an NSS database.', otherPlatform: true };
   const dirs = await chromeNssDirs(env);
   const main = join(env.home, '.pki', 'nssdb');
   if (!(await certutilPath(env))) return { available: false, path: dirs[0] ?? main, why: CERTUTIL_MISSING };

@@ -63,7 +63,7 @@ function adapter(who: Who, scope: Scope): StoreAdapter {
   const sentence = (s: string) => s.replace(/\.$/, '');
 
   async function detect(env: StoreEnv): Promise<Detection> {
-    if (env.platform !== 'win32') return { available: false, path: where, why: `${where} exists only on Windows.` };
+    if (env.platform !== 'win32') return { available: false, path: where, why: `${where} exists only on Windows.`, otherPlatform: true };
     if (!(await powershellPath(env))) return { available: false, path: where, why: 'PowerShell was not found; it ships with Windows, so check PATH.' };
     return { available: true, path: where };
   }
