@@ -1,0 +1,154 @@
+// One TLS handshake the way Chrome offers it (TLS 1.2-1.3, Chrome's cipher suites and groups), recording
+// what the server sent. When that fails for version/cipher reasons, a legacy attempt (TLS 1.0+, any
+// cipher) says what the server does speak, so the cause can be "the camera only speaks TLS 1.0".
+import { connect as netConnect, type Socket } from 'node:net';
+import { connect as tlsConnect, createSecureContext, type SecureContext, type TLSSocket, type PeerCertificate, type DetailedPeerCertificate } from 'node:tls';
+import { generateKeyPairSync } from 'node:crypto';
+import { buildCertificate, basicConstraints } from '../ca/x509.js';
+import type { NetError } from '../verify/net-errors.js';
+
+// Chrome's TLS 1.2 suites (BoringSSL order); TLS 1.3 suites are always on.
+const CHROME_CIPHERS = [
+  'ECDHE-ECDSA-AES128-GCM-SHA256',
+  'ECDHE-RSA-AES128-GCM-SHA256',
+  'ECDHE-ECDSA-AES256-GCM-SHA384',
+  'ECDHE-RSA-AES256-GCM-SHA384',
+  'ECDHE-ECDSA-CHACHA20-POLY1305',
+  'ECDHE-RSA-CHACHA20-POLY1305',
+  'ECDHE-RSA-AES128-SHA',
+  'ECDHE-RSA-AES256-SHA',
+  'AES128-GCM-SHA256',
+  'AES256-GCM-SHA384',
+  'AES128-SHA',
+  'AES256-SHA',
+].join(':');
+
+const CHROME_SIGALGS = 'ecdsa_secp256r1_sha256:rsa_pss_rsae_sha256:rsa_pkcs1_sha256:ecdsa_secp384r1_sha384:rsa_pss_rsae_sha384:rsa_pkcs1_sha384:rsa_pss_rsae_sha512:rsa_pkcs1_sha512';
+
+export interface Handshake {
+  ok: boolean;
+  protocol?: string;
+  cipher?: string;
+  kx?: string;
+  /** DER certificates as the server sent them, leaf first. */
+  certs: Buffer[];
+  address?: string;
+  connectMs?: number;
+  handshakeMs?: number;
+  /** Chrome's error for a failed connection or handshake. */
+  error?: NetError;
+  /** What Node/OpenSSL said, for the details. */
+  detail?: string;
+}
+
+let contexts: { chrome: SecureContext; legacy: SecureContext } | undefined;
+
+/**
+ * Secure contexts whose CA store holds only a throwaway certificate: Node completes the peer chain from
+ * the context's store, and we want exactly what the server sent, never links found locally.
+ */
+function secureContexts(): { chrome: SecureContext; legacy: SecureContext } {
+  if (contexts) return contexts;
+  const kp = generateKeyPairSync('ec', { namedCurve: 'prime256v1' });
+  const dummy = buildCertificate({
+    subject: [['CN', 'lantrust probe placeholder (trusts nothing)']],
+    notBefore: new Date(0),
+    notAfter: new Date(86_400_000),
+    publicKey: kp.publicKey,
+    signingKey: kp.privateKey,
+    extensions: [basicConstraints(true)],
+  });
+  const ca = `-----BEGIN CERTIFICATE-----\n${dummy.toString('base64')}\n-----END CERTIFICATE-----\n`;
+  contexts = {
+    chrome: createSecureContext({ ca, ciphers: CHROME_CIPHERS, minVersion: 'TLSv1.2', maxVersion: 'TLSv1.3', sigalgs: CHROME_SIGALGS, ecdhCurve: 'X25519:P-256:P-384' }),
+    legacy: createSecureContext({ ca, ciphers: 'ALL:@SECLEVEL=0', minVersion: 'TLSv1', maxVersion: 'TLSv1.3' }),
+  };
+  return contexts;
+}
+
+function sentChain(sock: TLSSocket): Buffer[] {
+  const out: Buffer[] = [];
+  let c: PeerCertificate | DetailedPeerCertificate | undefined = sock.getPeerCertificate(true);
+  const seen = new Set<string>();
+  while (c && c.raw && !seen.has(c.fingerprint256) && out.length < 16) {
+    seen.add(c.fingerprint256);
+    out.push(Buffer.from(c.raw));
+    c = (c as DetailedPeerCertificate).issuerCertificate;
+  }
+  return out;
+}
+
+function kxOf(protocol: string | undefined, cipher: string | undefined): string | undefined {
+  if (!cipher) return undefined;
+  if (protocol === 'TLSv1.3') return 'TLS1.3';
+  if (cipher.startsWith('ECDHE')) return 'ECDHE';
+  if (cipher.startsWith('DHE') || cipher.startsWith('EDH')) return 'DHE';
+  return 'RSA';
+}
+
+/** Node/OpenSSL error → the net error Chrome shows for the same failure. */
+export function mapTlsError(e: NodeJS.ErrnoException, sawData: boolean): NetError {
+  const code = e.code ?? '';
+  const msg = e.message ?? '';
+  if (code === 'ECONNREFUSED') return 'ERR_CONNECTION_REFUSED';
+  if (code === 'EHOSTUNREACH' || code === 'ENETUNREACH') return 'ERR_ADDRESS_UNREACHABLE';
+  if (code === 'ETIMEDOUT') return 'ERR_CONNECTION_TIMED_OUT';
+  if (code === 'ENOTFOUND' || code === 'EAI_AGAIN' || code === 'EAI_NONAME') return 'ERR_NAME_NOT_RESOLVED';
+  if (/read ECONNRESET|write ECONNRESET|EPIPE/.test(msg) || code === 'EPIPE') return 'ERR_CONNECTION_RESET';
+  if (code === 'ECONNRESET') return sawData ? 'ERR_SSL_PROTOCOL_ERROR' : 'ERR_CONNECTION_CLOSED';
+  if (/handshake failure|no shared cipher|protocol version|unsupported protocol|no protocols available|no ciphers available|insufficient security|dh key too small/i.test(msg)) {
+    return 'ERR_SSL_VERSION_OR_CIPHER_MISMATCH';
+  }
+  return 'ERR_SSL_PROTOCOL_ERROR';
+}
+
+export interface HandshakeTarget {
+  address: string;
+  port: number;
+  /** SNI, only for DNS names. */
+  servername?: string;
+}
+
+/** Connects and handshakes within `deadline` (epoch ms). Never throws. */
+export function handshake(t: HandshakeTarget, deadline: number, legacy = false): Promise<Handshake> {
+  return new Promise((resolve) => {
+    const start = Date.now();
+    let connectMs: number | undefined;
+    const sawData = false;
+    let done = false;
+    let raw: Socket | undefined;
+    let sock: TLSSocket | undefined;
+    const finish = (h: Omit<Handshake, 'address' | 'connectMs'>) => {
+      if (done) return;
+      done = true;
+      clearTimeout(timer);
+      sock?.destroy();
+      raw?.destroy();
+      resolve({ ...h, address: t.address, ...(connectMs !== undefined ? { connectMs } : {}) });
+    };
+    const timer = setTimeout(
+      () => finish({ ok: false, certs: [], error: connectMs === undefined ? 'ERR_CONNECTION_TIMED_OUT' : 'ERR_TIMED_OUT', detail: connectMs === undefined ? 'no answer to the TCP connection' : 'connected, but the TLS handshake never finished' }),
+      Math.max(1, deadline - start),
+    );
+    raw = netConnect({ host: t.address, port: t.port });
+    raw.once('connect', () => {
+      connectMs = Date.now() - start;
+      const ctx = secureContexts();
+      sock = tlsConnect({
+        socket: raw!,
+        secureContext: legacy ? ctx.legacy : ctx.chrome,
+        rejectUnauthorized: false,
+        ...(t.servername ? { servername: t.servername } : {}),
+        ALPNProtocols: ['http/1.1'],
+      });
+      sock.once('secureConnect', () => {
+        const s = sock!;
+        const protocol = s.getProtocol() ?? undefined;
+        const cipher = s.getCipher()?.name;
+        finish({ ok: true, protocol, cipher, kx: kxOf(protocol, cipher), certs: sentChain(s), handshakeMs: Date.now() - start });
+      });
+      sock.once('error', (e: NodeJS.ErrnoException) => finish({ ok: false, certs: [], error: mapTlsError(e, sawData), detail: e.message }));
+    });
+    raw.once('error', (e: NodeJS.ErrnoException) => finish({ ok: false, certs: [], error: mapTlsError(e, sawData), detail: e.message }));
+  });
+}

@@ -1,0 +1,30 @@
+// Chrome's net error strings and codes (net/base/net_error_list.h) that `lantrust test` can predict.
+export const NET_ERRORS = {
+  OK: 0,
+  ERR_TIMED_OUT: -7,
+  ERR_CONNECTION_CLOSED: -100,
+  ERR_CONNECTION_RESET: -101,
+  ERR_CONNECTION_REFUSED: -102,
+  ERR_ADDRESS_UNREACHABLE: -109,
+  ERR_SSL_PROTOCOL_ERROR: -107,
+  ERR_SSL_VERSION_OR_CIPHER_MISMATCH: -113,
+  ERR_NAME_NOT_RESOLVED: -105,
+  ERR_CONNECTION_TIMED_OUT: -118,
+  ERR_SSL_KEY_USAGE_INCOMPATIBLE: -181,
+  ERR_CERT_COMMON_NAME_INVALID: -200,
+  ERR_CERT_DATE_INVALID: -201,
+  ERR_CERT_AUTHORITY_INVALID: -202,
+  ERR_CERT_INVALID: -207,
+  ERR_CERT_WEAK_SIGNATURE_ALGORITHM: -208,
+  ERR_CERT_NAME_CONSTRAINT_VIOLATION: -212,
+  ERR_CERT_WEAK_KEY: -211,
+  ERR_INVALID_URL: -300,
+  ERR_UNSAFE_PORT: -312,
+} as const;
+
+export type NetError = keyof typeof NET_ERRORS;
+
+/** "net::ERR_CERT_DATE_INVALID" / "net::OK" */
+export function netString(e: NetError): string {
+  return `net::${e}`;
+}

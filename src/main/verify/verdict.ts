@@ -1,0 +1,52 @@
+// The verdict Chrome would give for the certificates a camera sent, for a host, under some anchors.
+import type { ParsedCert } from '../cert/describe.js';
+import { matchHost, type HostMatch } from './hostname.js';
+import type { NetError } from './net-errors.js';
+import { buildPaths, type AnchorCert, type CandidatePath } from './path.js';
+import { outerFaults, pathFaults, statusOf, topStatus, type CertStatus, type Fault } from './rules.js';
+
+export interface CertVerdict {
+  error: NetError;
+  /** The fault Chrome reports, then the others (most serious first). */
+  faults: Fault[];
+  /** The path Chrome would have picked (leaf first, anchor last when found). */
+  path: CandidatePath;
+  host: HostMatch;
+}
+
+const STATUS_TO_ERROR: Record<CertStatus, NetError> = {
+  INVALID: 'ERR_CERT_INVALID',
+  AUTHORITY_INVALID: 'ERR_CERT_AUTHORITY_INVALID',
+  COMMON_NAME_INVALID: 'ERR_CERT_COMMON_NAME_INVALID',
+  NAME_CONSTRAINT_VIOLATION: 'ERR_CERT_NAME_CONSTRAINT_VIOLATION',
+  WEAK_SIGNATURE_ALGORITHM: 'ERR_CERT_WEAK_SIGNATURE_ALGORITHM',
+  WEAK_KEY: 'ERR_CERT_WEAK_KEY',
+  DATE_INVALID: 'ERR_CERT_DATE_INVALID',
+};
+
+const RANK: Record<string, number> = { INVALID: 0, AUTHORITY_INVALID: 1, COMMON_NAME_INVALID: 2, NAME_CONSTRAINT_VIOLATION: 3, WEAK_SIGNATURE_ALGORITHM: 4, WEAK_KEY: 5, DATE_INVALID: 6, path: 0 };
+
+/** Chrome's path builder keeps the first valid path; failing that, one that reaches an anchor. */
+function pickPath(paths: CandidatePath[], now: Date): { path: CandidatePath; faults: Fault[] } {
+  let best: { path: CandidatePath; faults: Fault[] } | undefined;
+  for (const p of paths) {
+    const faults = pathFaults(p, now);
+    if (!faults.length) return { path: p, faults };
+    if (!best || (p.anchor && !best.path.anchor)) best = { path: p, faults };
+  }
+  return best!;
+}
+
+export function verifyChain(sent: ParsedCert[], anchors: AnchorCert[], host: string, now = new Date()): CertVerdict {
+  const paths = buildPaths(sent, anchors);
+  const { path, faults: pf } = pickPath(paths, now);
+  const host_ = matchHost(host, path.certs[0]!.info.subjectAltName);
+  const of = outerFaults(path, host, host_);
+  const status = statusOf(pf, of);
+  const top = topStatus(status);
+  const all = [...pf, ...of];
+  // the reported fault first: one whose status is the top one (path faults stand for INVALID)
+  const rank = (f: Fault) => (f.status === top || (top === 'INVALID' && f.status === 'path') ? -1 : RANK[f.status]!);
+  all.sort((a, b) => rank(a) - rank(b));
+  return { error: top ? STATUS_TO_ERROR[top] : 'OK', faults: all, path, host: host_ };
+}
