@@ -2,5 +2,7 @@
 import type { DemoStep } from './context.js';
 import { caStep, cameraStep } from './step-ca.js';
 import { checkRootStep } from './step-check-root.js';
+import { testBeforeStep } from './step-test.js';
+import { installStep } from './step-install.js';
 
-export const steps: DemoStep[] = [caStep, checkRootStep, cameraStep];
+export const steps: DemoStep[] = [caStep, checkRootStep, cameraStep, testBeforeStep, installStep];
