@@ -1,0 +1,95 @@
+// The electron-builder configuration for one company: build/electron-builder.json (what every installer
+// shares) plus the values that come from the profile and this build.
+import { readFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import { join } from 'node:path';
+import type { Configuration, CustomWindowsSign } from 'electron-builder';
+import { UserError } from '../errors.js';
+import type { AppIdentity } from './stage.js';
+import { PROJECT_ROOT } from './stage.js';
+
+export type WinTarget = 'nsis' | 'portable' | 'dir';
+
+export interface BuilderConfigOptions {
+  identity: AppIdentity;
+  stageDir: string;
+  outDir: string;
+  electronVersion: string;
+  /** Electron's Windows zip (or unpacked folder); undefined lets electron-builder download it. */
+  electronDist?: string;
+  /** Install for all users under Program Files (asks for admin) instead of per user (no admin). */
+  perMachine?: boolean;
+  /** Sign every .exe electron-builder produces (app, uninstaller, installer, portable). */
+  sign?: CustomWindowsSign;
+  targets?: WinTarget[];
+  projectRoot?: string;
+}
+
+export const BASE_CONFIG_FILE = 'build/electron-builder.json';
+
+/** The shared base, without its "$comment" (electron-builder's schema allows no extra keys). */
+export function loadBaseConfig(projectRoot: string = PROJECT_ROOT): Configuration {
+  const raw = JSON.parse(readFileSync(join(projectRoot, BASE_CONFIG_FILE), 'utf8')) as Record<string, unknown>;
+  delete raw.$comment;
+  return raw as Configuration;
+}
+
+/** Electron's version from node_modules/electron (the npm package installs without its binary). */
+export function electronVersion(projectRoot: string = PROJECT_ROOT): string {
+  try {
+    return (JSON.parse(readFileSync(join(projectRoot, 'node_modules', 'electron', 'package.json'), 'utf8')) as { version: string }).version;
+  } catch {
+    throw new UserError(`electron is not installed in ${projectRoot}; run \`npm ci\` there (it installs without downloading Electron itself).`);
+  }
+}
+
+export function builderConfig(o: BuilderConfigOptions): Configuration {
+  const base = loadBaseConfig(o.projectRoot);
+  const { appId, productName, slug, version } = o.identity;
+  const targets = o.targets ?? ['nsis', 'portable'];
+  return {
+    ...base,
+    appId,
+    productName,
+    electronVersion: o.electronVersion,
+    ...(o.electronDist ? { electronDist: o.electronDist } : {}),
+    directories: { ...base.directories, app: o.stageDir, output: o.outDir },
+    win: {
+      ...base.win,
+      executableName: 'LanTrust',
+      target: targets.map((target) => ({ target, arch: ['x64' as const] })),
+      signtoolOptions: { ...base.win?.signtoolOptions, ...(o.sign ? { sign: o.sign } : {}) },
+      ...(o.sign ? {} : { signExecutable: false }),
+    },
+    nsis: {
+      ...base.nsis,
+      perMachine: o.perMachine === true,
+      artifactName: `${slug}-lantrust-setup-${version}.\${ext}`,
+    },
+    portable: {
+      ...base.portable,
+      artifactName: `${slug}-lantrust-portable-${version}.\${ext}`,
+    },
+  };
+}
+
+interface AppBuilderConfigModule {
+  validateConfiguration(config: Configuration, debug: { isEnabled: boolean; add(k: string, v: unknown): void }): Promise<void>;
+}
+
+/** electron-builder's own schema check (app-builder-lib validateConfiguration); a problem is a UserError. */
+export async function validateBuilderConfig(config: Configuration, projectRoot: string = PROJECT_ROOT): Promise<void> {
+  const require = createRequire(join(projectRoot, 'package.json'));
+  let mod: AppBuilderConfigModule;
+  try {
+    mod = require('app-builder-lib/out/util/config/config.js') as AppBuilderConfigModule;
+  } catch {
+    throw new UserError('electron-builder is not installed; run `npm ci` in the lantrust folder (it is a development dependency).');
+  }
+  try {
+    await mod.validateConfiguration(config, { isEnabled: false, add: () => undefined });
+  } catch (e) {
+    const first = ((e as Error).message ?? String(e)).split('\n').find((l) => l.trim()) ?? 'invalid configuration';
+    throw new UserError(`the electron-builder configuration is invalid: ${first.trim().replace(/\.$/, '')}; check ${BASE_CONFIG_FILE}.`);
+  }
+}
