@@ -2,7 +2,7 @@
 // row writes nothing and the rest still get their certificates.
 import { readFile } from 'node:fs/promises';
 import { UserError, errorMessage } from '../errors.js';
-import { checkAgainstCa, defaultOut, issueChecked, normalizeDevice, type CheckedDevice, type IssuedDevice, type LeafOptions } from './issue.js';
+import { checkAgainstCa, defaultOut, validateDays, issueChecked, normalizeDevice, type CheckedDevice, type IssuedDevice, type LeafOptions } from './issue.js';
 import { appendIssued, ensureDir, openCa, type IssuedRecord } from './store.js';
 
 export interface CsvDevice {
@@ -117,6 +117,7 @@ export async function issueFromCsv(opts: IssueFromCsvOptions): Promise<IssueFrom
       throw new UserError(`cannot read ${opts.csv}; give the path of a CSV with the header "name,ip,dns".`);
     }
   }
+  validateDays(opts.days);
   const rows = parseDevicesCsv(text, file);
   const ca = await openCa(opts.dir, opts.passphrase);
   const refused: RefusedDevice[] = [];

@@ -7,9 +7,9 @@ import { children, decodeOid, readOne, type Tlv } from '../cert/der.js';
 import { EXT } from '../cert/oids.js';
 import { bytesToIp } from '../constraints/cidr.js';
 import { UserError } from '../errors.js';
-import { chainPemOf, checkAgainstCa, normalizeDevice, recordOf, signLeaf, validateLabel, type LeafOptions } from './issue.js';
+import { chainPemOf, checkAgainstCa, normalizeDevice, recordOf, signLeaf, validateDays, validateLabel, type LeafOptions } from './issue.js';
 import { keyTypeOf } from './keys.js';
-import { appendIssued, openCa, writeFileAtomic } from './store.js';
+import { appendIssued, openCa, readCaCertificates, writeFileAtomic } from './store.js';
 import { toPem } from '../cert/read.js';
 
 export interface ParsedCsr {
@@ -138,6 +138,7 @@ export async function signCsr(opts: SignCsrOptions): Promise<SignedCsr> {
       throw new UserError(`cannot read the CSR ${opts.csr}; check the path.`);
     }
   } else data = opts.csr;
+  validateDays(opts.days);
   const csr = parseCsr(data, label);
   let fromCommonName = false;
   if (!csr.dns.length && !csr.ip.length && csr.commonName) {
@@ -150,8 +151,9 @@ export async function signCsr(opts: SignCsrOptions): Promise<SignedCsr> {
   if (!csr.dns.length && !csr.ip.length) throw new UserError(`${label} asks for no IP address or DNS name (no subjectAltName); make the request again with the device's address and name as SANs.`);
   const cnLabel = csr.commonName && /^[A-Za-z0-9][A-Za-z0-9_-]{0,63}$/.test(csr.commonName) ? csr.commonName : undefined;
   const dev = normalizeDevice({ ...(opts.label ? { label: validateLabel(opts.label) } : cnLabel ? { label: cnLabel } : {}), dns: csr.dns, ip: csr.ip });
-  const ca = await openCa(opts.dir, opts.passphrase);
-  checkAgainstCa(ca, dev);
+  const certs = await readCaCertificates(opts.dir);
+  checkAgainstCa(certs, dev);
+  const ca = await openCa(opts.dir, opts.passphrase, certs);
   const leaf = signLeaf(ca, dev, csr.publicKey, opts);
   const chainPem = chainPemOf(ca, leaf.der);
   const out = opts.out ? resolve(opts.out) : undefined;

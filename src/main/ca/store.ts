@@ -46,18 +46,22 @@ export interface IssuedRecord {
   certFile?: string;
 }
 
-/** A CA folder opened for signing: the issuing certificate and key, and the chain above it. */
-export interface OpenCa {
+/** A CA folder's public side: enough to check names, no key needed. */
+export interface CaCertificates {
   dir: string;
   settings: CaSettings;
   root: ParsedCert;
   /** The certificate that signs devices (the intermediate when there is one, else the root). */
   issuer: ParsedCert;
-  issuerKey: KeyObject;
   /** Certificates a device sends after its own (the intermediate, or none). */
   chain: ParsedCert[];
   /** Constraints of every CA certificate above a device; a name must pass all of them. */
   constraints: ConstraintSet[];
+}
+
+/** A CA folder opened for signing. */
+export interface OpenCa extends CaCertificates {
+  issuerKey: KeyObject;
 }
 
 export async function readSettings(dir: string): Promise<CaSettings> {
@@ -88,13 +92,20 @@ export async function caKeyIsEncrypted(dir: string): Promise<boolean> {
   return (await readSettings(dir)).keyProtection !== 'none';
 }
 
-/** Opens the CA for signing devices. */
-export async function openCa(dir: string, passphrase: string | null | undefined): Promise<OpenCa> {
+export async function readCaCertificates(dir: string): Promise<CaCertificates> {
   const settings = await readSettings(dir);
   const root = await readOneCertificate(join(dir, settings.files.root));
   const useIntermediate = Boolean(settings.intermediate && settings.files.intermediate);
   const issuer = useIntermediate ? await readOneCertificate(join(dir, settings.files.intermediate!)) : root;
-  const keyFile = join(dir, useIntermediate ? settings.files.intermediateKey! : settings.files.rootKey);
+  const constraints = [root, ...(useIntermediate ? [issuer] : [])].map((c) => c.info.nameConstraints).filter((n): n is NonNullable<typeof n> => Boolean(n));
+  return { dir, settings, root, issuer, chain: useIntermediate ? [issuer] : [], constraints };
+}
+
+/** Opens the CA for signing devices (decrypts the issuing key). */
+export async function openCa(dir: string, passphrase: string | null | undefined, certs?: CaCertificates): Promise<OpenCa> {
+  const c = certs ?? (await readCaCertificates(dir));
+  const useIntermediate = c.issuer !== c.root;
+  const keyFile = join(dir, useIntermediate ? c.settings.files.intermediateKey! : c.settings.files.rootKey);
   let pem: string;
   try {
     pem = await readFile(keyFile, 'utf8');
@@ -105,9 +116,7 @@ export async function openCa(dir: string, passphrase: string | null | undefined)
         : `the root key ${keyFile} is missing; devices are signed with it, so copy it back into the CA folder.`,
     );
   }
-  const issuerKey = openPrivateKey(pem, passphrase, keyFile);
-  const constraints = [root, ...(useIntermediate ? [issuer] : [])].map((c) => c.info.nameConstraints).filter((n): n is NonNullable<typeof n> => Boolean(n));
-  return { dir, settings, root, issuer, issuerKey, chain: useIntermediate ? [issuer] : [], constraints };
+  return { ...c, issuerKey: openPrivateKey(pem, passphrase, keyFile) };
 }
 
 /** Writes a file via a temp name + rename, so a crash never leaves half a file. */

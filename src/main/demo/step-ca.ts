@@ -1,54 +1,24 @@
-// Demo: the company root and the camera's own certificate, then the simulated camera itself.
-import { generateKeyPairSync, X509Certificate } from 'node:crypto';
-import { mkdir, writeFile } from 'node:fs/promises';
+// Demo: the company root and the camera's own certificate (the real `ca init` / `ca issue`), then the camera.
 import { join } from 'node:path';
-import * as x from '../ca/x509.js';
-import { buildConstraints } from '../constraints/model.js';
+import { initCa, issueCertificate } from '../ca/index.js';
 import { startCamera } from '../sim/camera.js';
 import type { DemoStep } from './context.js';
 
 export const caStep: DemoStep = {
-  title: 'Make the company root (name-constrained) and a certificate for the camera',
+  title: 'Make the company root (name-constrained) and a certificate for the camera (lantrust ca)',
   async run(ctx) {
-    await mkdir(ctx.caDir, { recursive: true });
-    const root = generateKeyPairSync('ec', { namedCurve: 'prime256v1' });
-    const now = Date.now();
-    const subject: [string, string][] = [['O', ctx.company], ['CN', `${ctx.company} Device Root`]];
-    const rootDer = x.buildCertificate({
-      subject,
-      notBefore: new Date(now - 3600e3),
-      notAfter: new Date(now + 10 * 365 * 864e5),
-      publicKey: root.publicKey,
-      signingKey: root.privateKey,
-      extensions: [
-        x.basicConstraints(true, 0),
-        x.keyUsage(['keyCertSign', 'cRLSign']),
-        x.subjectKeyIdentifier(root.publicKey),
-        x.nameConstraints(buildConstraints({ permitDns: ctx.permitDns, permitCidr: ctx.permitCidr })),
-      ],
-    });
-    const leaf = generateKeyPairSync('ec', { namedCurve: 'prime256v1' });
-    const leafDer = x.buildCertificate({
-      subject: [['CN', ctx.cameraLabel]],
-      issuer: subject,
-      notBefore: new Date(now - 3600e3),
-      notAfter: new Date(now + 397 * 864e5),
-      publicKey: leaf.publicKey,
-      signingKey: root.privateKey,
-      extensions: [
-        x.basicConstraints(false, undefined, true),
-        x.keyUsage(['digitalSignature']),
-        x.extKeyUsage(['serverAuth']),
-        x.subjectAltName({ dns: [ctx.cameraHost], ip: ['127.0.0.1'] }),
-        x.subjectKeyIdentifier(leaf.publicKey),
-        x.authorityKeyIdentifier(root.publicKey),
-      ],
-    });
-    await writeFile(ctx.rootPem, new X509Certificate(rootDer).toString());
-    await writeFile(ctx.cameraKey, leaf.privateKey.export({ type: 'pkcs8', format: 'pem' }), { mode: 0o600 });
-    await writeFile(ctx.cameraChain, new X509Certificate(leafDer).toString());
-    ctx.say(`Root:    ${ctx.rootPem}  (only ${ctx.permitDns.join(', ')} and ${ctx.permitCidr.join(', ')})`);
-    ctx.say(`Camera:  ${join(ctx.dir, 'devices', `${ctx.cameraLabel}.chain.pem`)}  (${ctx.cameraHost}, 127.0.0.1)`);
+    const dnsArgs = ctx.permitDns.map((d) => `--permit-dns ${d}`).join(' ');
+    const cidrArgs = ctx.permitCidr.map((c) => `--permit-cidr ${c}`).join(' ');
+    ctx.say(`$ lantrust ca init --dir ${ctx.caDir} --name "${ctx.company}" ${dnsArgs} ${cidrArgs} --no-passphrase`);
+    const ca = await initCa({ dir: ctx.caDir, name: ctx.company, permitDns: ctx.permitDns, permitCidr: ctx.permitCidr, passphrase: null });
+    ctx.rootPem = ca.files.root;
+    ctx.say(`Root:    ${ca.files.root}  (${ca.trusts})`);
+    const out = join(ctx.dir, 'devices');
+    ctx.say(`$ lantrust ca issue --dir ${ctx.caDir} --name ${ctx.cameraLabel} --dns ${ctx.cameraHost} --ip 127.0.0.1 --out ${out}`);
+    const cam = await issueCertificate({ dir: ctx.caDir, label: ctx.cameraLabel, dns: [ctx.cameraHost], ip: ['127.0.0.1'], out });
+    ctx.cameraKey = cam.files.key;
+    ctx.cameraChain = cam.files.chain;
+    ctx.say(`Camera:  ${cam.files.chain}  (${[...cam.dns, ...cam.ip].join(', ')}, until ${cam.notAfter.slice(0, 10)})`);
   },
 };
 
