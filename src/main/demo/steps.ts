@@ -4,5 +4,6 @@ import { caStep, cameraStep } from './step-ca.js';
 import { checkRootStep } from './step-check-root.js';
 import { testBeforeStep } from './step-test.js';
 import { installStep } from './step-install.js';
+import { genStep } from './step-gen.js';
 
-export const steps: DemoStep[] = [caStep, checkRootStep, cameraStep, testBeforeStep, installStep];
+export const steps: DemoStep[] = [caStep, checkRootStep, cameraStep, testBeforeStep, genStep, installStep];
