@@ -1,0 +1,114 @@
+// The demo company for `lantrust ui` without --config (and the demo's last step): the demo root, a
+// camera with a good certificate and one still on its factory (self-signed) certificate, a profile
+// pinned to the root, and throwaway stores (HOME, system anchors, Chrome policy folder) so neither
+// "just me" nor "everyone" ever touches this machine's real trust stores.
+import { execFile } from 'node:child_process';
+import { generateKeyPairSync, X509Certificate } from 'node:crypto';
+import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import * as x from '../ca/x509.js';
+import { readOneCertificate } from '../cert/read.js';
+import { startCamera } from '../sim/camera.js';
+import type { StoreEnv } from '../truststore/common.js';
+import type { DemoContext } from './context.js';
+import { caStep, cameraStep } from './step-ca.js';
+
+export interface UiDemo {
+  /** The lantrust.json written for the demo company. */
+  profilePath: string;
+  /** Throwaway stores for "Install" (HOME with an empty NSS db, system anchors, policy folder). */
+  storeEnv: Partial<StoreEnv>;
+  close(): Promise<void>;
+}
+
+/** Builds a profile for a demo that already has its root and a running camera. */
+export async function writeDemoProfile(ctx: DemoContext, extraCameras: { name: string; url: string }[] = []): Promise<{ profilePath: string; storeEnv: Partial<StoreEnv> }> {
+  if (!ctx.camera) throw new Error('the demo camera is not running');
+  const root = await readOneCertificate(ctx.rootPem);
+  const profile = {
+    company: ctx.company,
+    root: ctx.rootPem,
+    sha256: root.info.sha256,
+    constraints: { permitDns: ctx.permitDns, permitCidr: ctx.permitCidr },
+    cameras: [{ name: 'Lobby camera', url: ctx.camera.streamUrl }, ...extraCameras],
+    helpdesk: { name: `${ctx.company} helpdesk`, email: 'helpdesk@demo.test', phone: '+1 555 0100' },
+    scope: 'CurrentUser',
+  };
+  const profilePath = join(ctx.dir, 'lantrust.json');
+  await writeFile(profilePath, `${JSON.stringify(profile, null, 2)}\n`);
+  return { profilePath, storeEnv: await demoStores(join(ctx.dir, 'stores')) };
+}
+
+/**
+ * Every store the app can touch, moved into `dir`. The platform is Linux's so Windows/macOS
+ * demos also stay off the real stores (their NSS store then says certutil is missing).
+ */
+export async function demoStores(dir: string): Promise<Partial<StoreEnv>> {
+  const home = join(dir, 'home');
+  await makeNssDb(home);
+  const systemAnchorDir = join(dir, 'system-anchors');
+  const policy = join(dir, 'chrome-policies');
+  await mkdir(systemAnchorDir, { recursive: true });
+  await mkdir(policy, { recursive: true });
+  return { home, platform: 'linux', systemAnchorDir, systemUpdateCommand: [], chromePolicyDirs: [policy] };
+}
+
+/** An empty NSS db at HOME/.pki/nssdb (what Chrome on Linux reads); skipped when certutil is absent. */
+async function makeNssDb(home: string): Promise<void> {
+  const db = join(home, '.pki', 'nssdb');
+  await mkdir(db, { recursive: true });
+  if (process.platform !== 'linux') return;
+  await new Promise<void>((resolve) => execFile('certutil', ['-d', `sql:${db}`, '-N', '--empty-password'], () => resolve()));
+}
+
+/** A camera still on its factory certificate (self-signed, as Axis ships them). */
+async function startFactoryCamera(): Promise<Awaited<ReturnType<typeof startCamera>>> {
+  const k = generateKeyPairSync('ec', { namedCurve: 'prime256v1' });
+  const now = Date.now();
+  const der = x.buildCertificate({
+    subject: [['O', 'Axis Communications AB'], ['CN', 'axis-accc8e000001']],
+    notBefore: new Date(now - 3600e3),
+    notAfter: new Date(now + 5 * 365 * 864e5),
+    publicKey: k.publicKey,
+    signingKey: k.privateKey,
+    extensions: [x.basicConstraints(false), x.keyUsage(['digitalSignature']), x.extKeyUsage(['serverAuth']), x.subjectAltName({ ip: ['127.0.0.1'] })],
+  });
+  return startCamera({ key: k.privateKey.export({ type: 'pkcs8', format: 'pem' }), cert: new X509Certificate(der).toString() });
+}
+
+/** Everything `lantrust ui` needs without --config: made in a temp folder, removed by close(). */
+export async function startUiDemo(): Promise<UiDemo> {
+  const dir = await mkdtemp(join(tmpdir(), 'lantrust-ui-demo-'));
+  const ctx: DemoContext = {
+    dir,
+    company: 'Demo Company',
+    permitDns: ['cams.demo.test'],
+    permitCidr: ['127.0.0.0/8'],
+    caDir: join(dir, 'ca'),
+    rootPem: join(dir, 'ca', 'root.pem'),
+    cameraKey: join(dir, 'ca', 'lobby-cam.key'),
+    cameraChain: join(dir, 'ca', 'lobby-cam.chain.pem'),
+    cameraLabel: 'lobby-cam',
+    cameraHost: 'lobby.cams.demo.test',
+    noOpen: true,
+    say: () => {},
+    cleanup: [],
+    results: {},
+  };
+  const close = async () => {
+    for (const undo of ctx.cleanup.reverse()) await undo();
+    await rm(dir, { recursive: true, force: true });
+  };
+  try {
+    await caStep.run(ctx);
+    await cameraStep.run(ctx);
+    const factory = await startFactoryCamera();
+    ctx.cleanup.push(() => factory.close());
+    const { profilePath, storeEnv } = await writeDemoProfile(ctx, [{ name: 'Parking camera (factory certificate)', url: factory.streamUrl }]);
+    return { profilePath, storeEnv, close };
+  } catch (e) {
+    await close();
+    throw e;
+  }
+}

@@ -1,0 +1,181 @@
+// `lantrust ui`'s host: the renderer and the operation table on 127.0.0.1, guarded by a per-run token.
+// Other local pages must not drive it: every API call needs the token (a header no cross-site page
+// can send without a CORS preflight we never grant), and Host/Origin must be ours (DNS rebinding).
+import { spawn } from 'node:child_process';
+import { randomBytes, timingSafeEqual } from 'node:crypto';
+import { readdirSync, readFileSync } from 'node:fs';
+import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { fileURLToPath } from 'node:url';
+import { callOperation, type Operations } from './api.js';
+
+export interface WebHostOptions {
+  ops: Operations;
+  /** 0 or absent = any free port. */
+  port?: number;
+  /** Folder with index.html, app.js, styles.css (default: dist/renderer next to this file). */
+  rendererDir?: string;
+  /** Fixed token (tests); default 32 random bytes. */
+  token?: string;
+}
+
+export interface WebHost {
+  /** http://127.0.0.1:PORT/#token=... — what to open. */
+  url: string;
+  origin: string;
+  token: string;
+  port: number;
+  close(): Promise<void>;
+}
+
+export const TOKEN_HEADER = 'x-lantrust-token';
+const MAX_BODY = 64 * 1024;
+
+const TYPES: Record<string, string> = {
+  '.html': 'text/html; charset=utf-8',
+  '.js': 'text/javascript; charset=utf-8',
+  '.css': 'text/css; charset=utf-8',
+  '.svg': 'image/svg+xml',
+  '.png': 'image/png',
+};
+
+/** The same policy index.html carries in its meta tag; sent as a header too. */
+export const CSP =
+  "default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self' data:; connect-src 'self'; base-uri 'none'; form-action 'none'; frame-ancestors 'none'";
+
+const SECURITY_HEADERS = {
+  'Content-Security-Policy': CSP,
+  'X-Content-Type-Options': 'nosniff',
+  'X-Frame-Options': 'DENY',
+  'Referrer-Policy': 'no-referrer',
+  'Cross-Origin-Opener-Policy': 'same-origin',
+  'Cross-Origin-Resource-Policy': 'same-origin',
+  'Cache-Control': 'no-store',
+};
+
+export function defaultRendererDir(): string {
+  return fileURLToPath(new URL('../renderer/', import.meta.url));
+}
+
+/** Reads the renderer files once: only these names are ever served (no path handling at all). */
+function loadStatic(dir: string): Map<string, { type: string; body: Buffer }> {
+  const files = new Map<string, { type: string; body: Buffer }>();
+  for (const name of readdirSync(dir)) {
+    const ext = name.slice(name.lastIndexOf('.'));
+    if (!/^[\w.-]+$/.test(name) || !TYPES[ext]) continue;
+    files.set(`/${name}`, { type: TYPES[ext]!, body: readFileSync(`${dir}/${name}`) });
+  }
+  if (!files.has('/index.html')) throw new Error(`the UI files are missing from ${dir}; run \`npm run build\``);
+  files.set('/', files.get('/index.html')!);
+  return files;
+}
+
+export async function startWebHost(opts: WebHostOptions): Promise<WebHost> {
+  const files = loadStatic(opts.rendererDir ?? defaultRendererDir());
+  const token = opts.token ?? randomBytes(32).toString('base64url');
+  const tokenBuf = Buffer.from(token);
+  let allowedHosts: Set<string> = new Set();
+  let allowedOrigins: Set<string> = new Set();
+
+  const send = (res: ServerResponse, status: number, type: string, body: string | Buffer) => {
+    res.writeHead(status, { ...SECURITY_HEADERS, 'Content-Type': type, 'Content-Length': Buffer.byteLength(body) });
+    res.end(body);
+  };
+  const refuse = (res: ServerResponse, status: number, error: string) => send(res, status, 'application/json', JSON.stringify({ ok: false, error }));
+
+  const tokenOk = (req: IncomingMessage): boolean => {
+    const given = req.headers[TOKEN_HEADER];
+    if (typeof given !== 'string') return false;
+    const b = Buffer.from(given);
+    return b.length === tokenBuf.length && timingSafeEqual(b, tokenBuf);
+  };
+
+  const server = createServer((req, res) => {
+    // DNS rebinding: a foreign name pointed at 127.0.0.1 still carries its own Host header.
+    if (!allowedHosts.has(String(req.headers.host ?? '').toLowerCase())) return refuse(res, 421, 'wrong host');
+    const origin = req.headers.origin;
+    if (origin !== undefined && !allowedOrigins.has(origin)) return refuse(res, 403, 'foreign origin');
+    if (req.headers['sec-fetch-site'] === 'cross-site') return refuse(res, 403, 'cross-site request');
+    const path = (req.url ?? '/').split(/[?#]/)[0]!;
+
+    if (path.startsWith('/api/')) {
+      if (req.method !== 'POST') return refuse(res, 405, 'use POST');
+      if (!tokenOk(req)) return refuse(res, 401, 'missing or wrong token; open the address `lantrust ui` printed.');
+      if (!String(req.headers['content-type'] ?? '').startsWith('application/json')) return refuse(res, 415, 'send JSON');
+      const chunks: Buffer[] = [];
+      let size = 0;
+      req.on('data', (c: Buffer) => {
+        size += c.length;
+        if (size > MAX_BODY) req.destroy();
+        else chunks.push(c);
+      });
+      req.on('end', () => {
+        let arg: unknown;
+        try {
+          arg = chunks.length ? JSON.parse(Buffer.concat(chunks).toString('utf8')) : {};
+        } catch {
+          return refuse(res, 400, 'the request body is not JSON');
+        }
+        void callOperation(opts.ops, path.slice('/api/'.length), arg).then((env) => send(res, env.ok ? 200 : 400, 'application/json', JSON.stringify(env)));
+      });
+      return;
+    }
+
+    if (req.method !== 'GET' && req.method !== 'HEAD') return refuse(res, 405, 'method not allowed');
+    const f = files.get(path);
+    if (!f) return send(res, 404, 'text/plain; charset=utf-8', 'not found');
+    send(res, 200, f.type, req.method === 'HEAD' ? '' : f.body);
+  });
+  server.on('clientError', (_e, socket) => socket.destroy());
+
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', (e: NodeJS.ErrnoException) =>
+      reject(e.code === 'EADDRINUSE' ? Object.assign(new Error(`port ${opts.port} is in use`), { code: e.code }) : e),
+    );
+    server.listen(opts.port ?? 0, '127.0.0.1', () => resolve());
+  });
+  const port = (server.address() as AddressInfo).port;
+  allowedHosts = new Set([`127.0.0.1:${port}`, `localhost:${port}`]);
+  allowedOrigins = new Set([`http://127.0.0.1:${port}`, `http://localhost:${port}`]);
+  const originUrl = `http://127.0.0.1:${port}`;
+  const sockets = new Set<import('node:net').Socket>();
+  server.on('connection', (s) => {
+    sockets.add(s);
+    s.on('close', () => sockets.delete(s));
+  });
+  return {
+    // The token rides in the fragment: never sent in a request line, Referer or server log.
+    url: `${originUrl}/#token=${token}`,
+    origin: originUrl,
+    token,
+    port,
+    close: () =>
+      new Promise<void>((resolve) => {
+        for (const s of sockets) s.destroy();
+        server.close(() => resolve());
+      }),
+  };
+}
+
+/** Opens OUR url (never user input) in the default browser; false when no opener exists. */
+export function openBrowser(url: string): Promise<boolean> {
+  if (!/^http:\/\/127\.0\.0\.1:\d+\/#token=[\w-]+$/.test(url)) return Promise.resolve(false);
+  const [cmd, args] =
+    process.platform === 'win32'
+      ? ['rundll32', ['url.dll,FileProtocolHandler', url]]
+      : process.platform === 'darwin'
+        ? ['open', [url]]
+        : ['xdg-open', [url]];
+  return new Promise((resolve) => {
+    try {
+      const child = spawn(cmd, args, { stdio: 'ignore', detached: true });
+      child.on('error', () => resolve(false));
+      child.on('spawn', () => {
+        child.unref();
+        resolve(true);
+      });
+    } catch {
+      resolve(false);
+    }
+  });
+}
