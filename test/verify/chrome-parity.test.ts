@@ -115,4 +115,16 @@ describe('lantrust test predicts Chromium exactly', () => {
     // the corpus must really span the verdicts, or it proves little
     expect(new Set(rows.map((r) => r.chromium)).size).toBeGreaterThanOrEqual(10);
   });
+
+  test('the chain is what the server sent, not completed from a local store', () => {
+    const roles = (n: string) => ours.get(endpoints.find((e) => e.name === n)!.url)!.chain.map((c) => c.role);
+    expect(roles('missing-intermediate')).toEqual(['leaf']);
+    expect(roles('with-intermediate')).toEqual(['leaf', 'intermediate', 'anchor']);
+    expect(roles('sends-root-too')).toEqual(['leaf', 'intermediate', 'root']);
+    expect(ours.get(endpoints.find((e) => e.name === 'sends-root-too')!.url)!.findings.map((f) => f.id)).toContain('sends-root');
+    expect(ours.get(endpoints.find((e) => e.name === 'rsa-1024')!.url)!.findings.map((f) => f.id)).toContain('rsa-weak');
+    const tls10 = ours.get(endpoints.find((e) => e.name === 'tls10-only')!.url)!;
+    expect(tls10.tls.legacyOnly?.protocol).toBe('TLSv1');
+    expect(tls10.chrome.fix).toMatch(/Chrome refuses TLS 1\.0: update the camera's firmware/);
+  });
 });

@@ -114,7 +114,7 @@ export function pathFaults(p: CandidatePath, now: Date): Fault[] {
         })
       : undefined;
     const bad = dnsBad ?? ipBad;
-    if (bad !== undefined) f.push({ id: 'policy-constraints', status: 'AUTHORITY_INVALID', at: last, detail: bad });
+    if (bad !== undefined) f.push({ id: 'policy-constraints', status: 'path', at: last, detail: bad }); // CERT_STATUS_INVALID, as measured
   }
   return f;
 }
