@@ -1,5 +1,5 @@
 // lantrust ca init | issue | sign | list: the company CA. Thin: the work is in src/main/ca/.
-import { checkDevice, initCa, issueCertificate, issueFromCsv, listIssued, signCsr, caKeyIsEncrypted, parseKeyType, EXPIRY_WARNING_DAYS } from '../ca/index.js';
+import { checkDevice, initCa, issueCertificate, issueFromCsv, listIssued, parseDevicesCsv, signCsr, caKeyIsEncrypted, parseKeyType, EXPIRY_WARNING_DAYS } from '../ca/index.js';
 import { UserError } from '../errors.js';
 import { parse, readSecretFile } from './args.js';
 import { color } from './format.js';
@@ -203,8 +203,14 @@ async function runIssue(args: string[]): Promise<number> {
     if (values.ip?.length || values.dns?.length || values.name || positionals.length) {
       throw new UserError('--from takes every device from the CSV; drop --name/--ip/--dns (or drop --from to issue one device).');
     }
+    // Read and check the file before asking for the passphrase: a typo in the path should not cost a prompt.
+    const { readFile } = await import('node:fs/promises');
+    const csvText = await readFile(values.from, 'utf8').catch(() => {
+      throw new UserError(`cannot read ${values.from}; give the path of a CSV with the header "name,ip,dns".`);
+    });
+    parseDevicesCsv(csvText, values.from);
     const passphrase = await passphraseForUse(dir, values['passphrase-file']);
-    const r = await issueFromCsv({ dir, csv: values.from, passphrase, ...leaf });
+    const r = await issueFromCsv({ dir, csv: values.from, csvText, passphrase, ...leaf });
     if (values.json) {
       out(JSON.stringify({ out: r.out, issued: r.issued.map(({ certPem: _c, chainPem: _p, ...d }) => d), refused: r.refused }, null, 2));
     } else {
