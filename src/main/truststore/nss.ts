@@ -51,11 +51,19 @@ async function nssHashes(certutil: string, db: string, nickname: string): Promis
 /** Where this root sits in a db: its nickname, trust flags, and whether that nickname is shared with other certificates. */
 export async function nssFind(certutil: string, db: string, cert: RootCert): Promise<(NssEntry & { shared: boolean }) | undefined> {
   const entries = await nssList(certutil, db);
-  // Our own nickname first: the common case costs one extra call.
-  entries.sort((a, b) => Number(b.nickname === cert.nickname) - Number(a.nickname === cert.nickname));
-  for (const e of entries) {
-    const hashes = await nssHashes(certutil, db, e.nickname);
-    if (hashes.includes(cert.sha256)) return { ...e, shared: hashes.length > 1 };
+  // Our own nickname first: the common case (installed by us) costs one extra call.
+  const own = entries.find((e) => e.nickname === cert.nickname);
+  if (own) {
+    const hashes = await nssHashes(certutil, db, own.nickname);
+    if (hashes.includes(cert.sha256)) return { ...own, shared: hashes.length > 1 };
+  }
+  // Otherwise every nickname: certutil can only dump one at a time, so a few run at once.
+  const rest = entries.filter((e) => e !== own);
+  for (let i = 0; i < rest.length; i += 8) {
+    const batch = rest.slice(i, i + 8);
+    const found = await Promise.all(batch.map((e) => nssHashes(certutil, db, e.nickname)));
+    const k = found.findIndex((h) => h.includes(cert.sha256));
+    if (k >= 0) return { ...batch[k]!, shared: found[k]!.length > 1 };
   }
   return undefined;
 }
