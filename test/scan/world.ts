@@ -119,10 +119,11 @@ export function serve(handler: Handler, tls?: Issued): Promise<Served> {
 }
 
 /**
- * A forwarding proxy on 127.0.0.1: every request (http GET or CONNECT) goes to 127.0.0.1 at the port
- * the URL names, whatever its host. Records the hosts Chromium asked for.
+ * A forwarding proxy on 127.0.0.1: a request (http GET or CONNECT) for one of `ports` goes to
+ * 127.0.0.1 at that port, whatever its host; anything else (Chromium's own background requests)
+ * is refused. Records what Chromium asked for.
  */
-export async function startProxy(): Promise<Served & { seen: string[] }> {
+export async function startProxy(ports: () => number[]): Promise<Served & { seen: string[] }> {
   const seen: string[] = [];
   const server = createHttpServer((req, res) => {
     let u: URL;
@@ -134,6 +135,11 @@ export async function startProxy(): Promise<Served & { seen: string[] }> {
       return;
     }
     seen.push(`http ${u.host}`);
+    if (!ports().includes(Number(u.port || 80))) {
+      res.writeHead(403);
+      res.end();
+      return;
+    }
     const up = httpRequest({ host: '127.0.0.1', port: Number(u.port || 80), path: `${u.pathname}${u.search}`, method: req.method, headers: req.headers }, (r) => {
       res.writeHead(r.statusCode ?? 502, r.headers);
       r.pipe(res);
@@ -147,6 +153,10 @@ export async function startProxy(): Promise<Served & { seen: string[] }> {
   server.on('connect', (req, client: Socket, head: Buffer) => {
     const [host, port] = (req.url ?? '').split(/:(?=\d+$)/);
     seen.push(`connect ${host}:${port}`);
+    if (!ports().includes(Number(port))) {
+      client.end('HTTP/1.1 403 Forbidden\r\n\r\n');
+      return;
+    }
     const up = connect(Number(port), '127.0.0.1', () => {
       client.write('HTTP/1.1 200 Connection Established\r\n\r\n');
       up.write(head);

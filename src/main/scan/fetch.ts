@@ -3,6 +3,7 @@
 import { request as httpRequest, type IncomingMessage } from 'node:http';
 import { request as httpsRequest } from 'node:https';
 import { isIP } from 'node:net';
+import { parseResolve } from '../probe/target.js';
 import { bareHost } from './rules.js';
 
 export interface FetchOptions {
@@ -13,33 +14,14 @@ export interface FetchOptions {
   maxBytes?: number;
 }
 
-export interface Resolved {
-  host: string;
-  port: number;
-  addr: string;
-}
-
-/** Parses curl-style HOST:PORT:ADDR entries; returns an error sentence for the first bad one. */
-export function parseResolve(entries: string[] = []): Resolved[] | string {
-  const out: Resolved[] = [];
-  for (const e of entries) {
-    const m = /^(\[[^\]]+\]|[^:]+):(\d+):(\[[^\]]+\]|[^,]+)$/.exec(e.trim());
-    const addr = m?.[3]?.replace(/^\[|\]$/g, '');
-    if (!m || !addr || !isIP(addr)) return `--resolve ${e} is not HOST:PORT:ADDR (like curl: cam1.example.com:443:192.168.1.50)`;
-    out.push({ host: m[1]!.replace(/^\[|\]$/g, '').toLowerCase(), port: Number(m[2]), addr });
-  }
-  return out;
-}
-
 export function defaultPort(u: URL): number {
   return Number(u.port || (u.protocol === 'https:' ? 443 : 80));
 }
 
-/** The address --resolve maps this URL's host and port to, if any. */
-export function mappedAddress(u: URL, resolve: Resolved[]): string | undefined {
+/** The address --resolve (parsed by the probe's parseResolve) maps this URL's host and port to. */
+export function mappedAddress(u: URL, resolve: Map<string, string>): string | undefined {
   const host = bareHost(u);
-  const port = defaultPort(u);
-  return resolve.find((r) => r.host === host && r.port === port)?.addr;
+  return resolve.get(`${host}:${defaultPort(u)}`) ?? resolve.get(`${host}:*`);
 }
 
 export interface Response {
@@ -91,8 +73,7 @@ function netError(e: unknown): string {
  */
 export function get(url: string, opts: FetchOptions & { headersOnly?: boolean }): Promise<Response> {
   const u = new URL(url);
-  const resolve = parseResolve(opts.resolve);
-  const mapped = typeof resolve === 'string' ? undefined : mappedAddress(u, resolve);
+  const mapped = mappedAddress(u, parseResolve(opts.resolve));
   const timeoutMs = opts.timeoutMs ?? 5000;
   const maxBytes = opts.maxBytes ?? 5 * 1024 * 1024;
   const host = bareHost(u);

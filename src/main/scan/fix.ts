@@ -32,11 +32,22 @@ export function rewriteDocument(doc: ScannedDocument, results: SourceResult[]): 
     }
   });
   for (const [attr, list] of byAttr) {
+    // Most URLs are written without character references: then replace just those characters.
+    const rawValue = doc.text.slice(attr.start, attr.end);
+    const literal = list.map((e) => ({ e, from: attr.value.slice(e.at, e.at + e.length) }));
+    if (literal.every(({ e, from }) => rawValue.split(from).length === 2 && !e.text.includes(attr.quote || ' ') && !/[\s>]/.test(e.text))) {
+      for (const { e, from } of literal) {
+        const at = attr.start + rawValue.indexOf(from);
+        // The new text has the same characters as the old but for the scheme: no re-encoding needed.
+        edits.push({ start: at, end: at + from.length, text: e.text });
+      }
+      continue;
+    }
     let value = attr.value;
     for (const e of list.sort((a, b) => b.at - a.at)) value = value.slice(0, e.at) + e.text + value.slice(e.at + e.length);
     const quote = attr.quote || '"';
     const encoded = encodeAttr(value, quote);
-    edits.push(attr.quote ? { start: attr.start, end: attr.end, text: encoded } : { start: attr.start, end: attr.end, text: `"${encoded}"` });
+    edits.push({ start: attr.start, end: attr.end, text: attr.quote ? encoded : `"${encoded}"` });
   }
   let text = doc.text;
   for (const e of edits.sort((a, b) => b.start - a.start)) text = text.slice(0, e.start) + e.text + text.slice(e.end);

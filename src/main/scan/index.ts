@@ -1,12 +1,11 @@
 // lantrust scan-page, as a library: fetch a page, find its camera sources, and say for each
 // whether Chrome will show it — mixed content, auto-upgrade, Local Network Access, then the
 // certificate verdict from testUrls (the same engine as `lantrust test`) for everything on https.
-import { lookup } from 'node:dns/promises';
-import { isIP } from 'node:net';
 import { UserError } from '../errors.js';
 import { testUrls } from '../probe/index.js';
 import type { ChainCert, TestOptions, TestResult, TlsInfo } from '../probe/types.js';
-import { FetchError, get, mappedAddress, parseResolve, type Resolved } from './fetch.js';
+import { addressOf, parseResolve, parseTarget } from '../probe/target.js';
+import { FetchError, get } from './fetch.js';
 import { addressSpaceOf, bareHost, hostSpace, httpsForm, needsLocalNetworkAccess, treat, type AddressSpace, type Treatment } from './rules.js';
 import { findSources, type Source } from './sources.js';
 
@@ -90,8 +89,7 @@ export async function scanPage(url: string, opts: ScanOptions = {}): Promise<{ r
     throw new UserError(`${url} is not a URL; give the page's full address, e.g. https://intranet.example.com/cameras.html.`);
   }
   if (pageUrl.protocol !== 'http:' && pageUrl.protocol !== 'https:') throw new UserError(`${url} is not an http(s) address; scan-page fetches pages from a web server.`);
-  const resolve = parseResolve(opts.resolve);
-  if (typeof resolve === 'string') throw new UserError(`${resolve}.`);
+  const resolve = parseResolve(opts.resolve); // throws a UserError for a malformed entry
   const timeoutMs = opts.timeoutMs ?? 5000;
 
   // 1. The page, following redirects as Chrome does.
@@ -296,19 +294,15 @@ function attrWord(element: string): string {
   return attr;
 }
 
-async function targetSpace(u: URL, resolve: Resolved[], timeoutMs: number): Promise<AddressSpace | undefined> {
-  const host = bareHost(u);
-  const mapped = mappedAddress(u, resolve);
-  if (mapped) return addressSpaceOf(mapped);
-  const known = hostSpace(host);
-  if (known) return known;
-  if (isIP(host)) return addressSpaceOf(host);
-  try {
-    const r = await Promise.race([lookup(host), new Promise<never>((_, rej) => setTimeout(() => rej(new Error('timeout')), timeoutMs).unref())]);
-    return addressSpaceOf(r.address);
-  } catch {
-    return undefined;
-  }
+/** Where Chrome would connect for this URL, as an address space (for Local Network Access). */
+async function targetSpace(u: URL, resolve: Map<string, string>, timeoutMs: number): Promise<AddressSpace | undefined> {
+  const known = hostSpace(bareHost(u));
+  const t = parseTarget(u.href);
+  if ('error' in t) return known;
+  const forced = resolve.has(`${t.host}:${t.port}`);
+  if (known && !forced) return known;
+  const addr = await addressOf(t, resolve, Date.now() + timeoutMs);
+  return addr ? addressSpaceOf(addr) : undefined;
 }
 
 function limiter(n: number): <T>(f: () => Promise<T>) => Promise<T> {
