@@ -1,4 +1,5 @@
 // A minimal valid 32-bit Windows program (PE32, one .text section that returns 0), written byte by byte:
+import { createRequire } from 'node:module';
 // enough for Authenticode, with nothing downloaded and nothing copied from another package.
 export function minimalPe(): Buffer {
   const FILE_ALIGN = 0x200;
@@ -45,4 +46,22 @@ export function minimalPe(): Buffer {
   // Code: xor eax,eax; ret
   Buffer.from([0x31, 0xc0, 0xc3]).copy(buf, FILE_ALIGN);
   return buf;
+}
+
+/**
+ * A stand-in for Electron's electron.exe: the minimal PE plus a VERSIONINFO resource (electron-builder
+ * reads and edits it), made with resedit — the library electron-builder itself uses for that.
+ */
+export function fakeElectronExe(): Buffer {
+  const require = createRequire(import.meta.url);
+  const ResEdit = require('resedit') as typeof import('resedit');
+  const exe = ResEdit.NtExecutable.from(minimalPe());
+  const res = ResEdit.NtExecutableResource.from(exe);
+  const vi = ResEdit.Resource.VersionInfo.createEmpty();
+  vi.setStringValues({ lang: 0x0409, codepage: 1200 }, { ProductName: 'Electron', FileDescription: 'Electron', CompanyName: 'GitHub, Inc.' });
+  vi.lang = 0x0409;
+  vi.setFileVersion(45, 5, 0, 0, 0x0409);
+  vi.outputToResourceEntries(res.entries);
+  res.outputResource(exe);
+  return Buffer.from(exe.generate());
 }

@@ -53,7 +53,8 @@ export function builderConfig(o: BuilderConfigOptions): Configuration {
     productName,
     electronVersion: o.electronVersion,
     ...(o.electronDist ? { electronDist: o.electronDist } : {}),
-    directories: { ...base.directories, app: o.stageDir, output: o.outDir },
+    // electron-builder runs with projectDir = the staged app, so the app folder is the project itself.
+    directories: { ...base.directories, output: o.outDir },
     win: {
       ...base.win,
       executableName: 'LanTrust',
@@ -89,7 +90,9 @@ export async function validateBuilderConfig(config: Configuration, projectRoot: 
   try {
     await mod.validateConfiguration(config, { isEnabled: false, add: () => undefined });
   } catch (e) {
-    const first = ((e as Error).message ?? String(e)).split('\n').find((l) => l.trim()) ?? 'invalid configuration';
+    // The schema validator lists each problem on a " - configuration..." line; the first is the sentence.
+    const text = (e as Error).message ?? String(e);
+    const first = /^\s*- (configuration.*)$/m.exec(text)?.[1] ?? text.split('\n')[0]!;
     throw new UserError(`the electron-builder configuration is invalid: ${first.trim().replace(/\.$/, '')}; check ${BASE_CONFIG_FILE}.`);
   }
 }

@@ -3,7 +3,7 @@
 import { existsSync } from 'node:fs';
 import { stat } from 'node:fs/promises';
 import { createRequire } from 'node:module';
-import { join } from 'node:path';
+import { join, resolve } from 'node:path';
 import type { CustomWindowsSign } from 'electron-builder';
 import { UserError } from '../errors.js';
 import { openPfx } from '../sign/pfx.js';
@@ -55,9 +55,6 @@ export async function buildInstaller(o: BuildInstallerOptions): Promise<BuildIns
   const staged = await stageApp({ config: o.config, outDir: o.outDir, projectRoot });
   if (o.stageOnly) return { staged, requirements: [], artifacts: [] };
 
-  if (!staged.hasMain) {
-    throw new UserError(`the Electron entry ${APP_MAIN} is not built, so the installer would not start; run \`npm run build\` (the staged folder ${staged.stageDir} is ready otherwise).`);
-  }
   const version = electronVersion(projectRoot);
   const targets = o.targets ?? ['nsis', 'portable'];
   const requirements = o.electronDist ? [] : checkBuildInputs(version);
@@ -65,6 +62,10 @@ export async function buildInstaller(o: BuildInstallerOptions): Promise<BuildIns
   const message = missingMessage(needed);
   if (message && !o.download) throw new UserError(message, 1);
   const electronDist = o.electronDist ?? requirements.find((r) => r.what.startsWith('Electron') && r.ok)?.found;
+
+  if (!staged.hasMain) {
+    throw new UserError(`the Electron entry ${APP_MAIN} is not built, so the installer would not start; run \`npm run build\` (the staged folder ${staged.stageDir} is ready otherwise).`);
+  }
 
   const signed = new Set<string>();
   const sign: CustomWindowsSign | undefined = o.pfx
@@ -89,8 +90,10 @@ export async function buildInstaller(o: BuildInstallerOptions): Promise<BuildIns
     throw new UserError(`electron-builder failed: ${msg}`, 1);
   }
   const artifacts: Artifact[] = [];
+  // The "dir" target produces no artifact, only the unpacked app: report its program.
+  if (targets.includes('dir')) files = [...files, join(o.outDir, 'win-unpacked', 'LanTrust.exe')];
   for (const file of files.filter((f) => /\.(exe|msi)$/i.test(f))) {
-    artifacts.push({ file, bytes: (await stat(file)).size, signed: signed.has(file) });
+    artifacts.push({ file, bytes: (await stat(file)).size, signed: signed.has(file) || signed.has(resolve(file)) });
   }
   return { staged, requirements, artifacts };
 }
