@@ -5,5 +5,6 @@ import { checkRootStep } from './step-check-root.js';
 import { testBeforeStep } from './step-test.js';
 import { installStep } from './step-install.js';
 import { genStep } from './step-gen.js';
+import { scanStep } from './step-scan.js';
 
-export const steps: DemoStep[] = [caStep, checkRootStep, cameraStep, testBeforeStep, genStep, installStep];
+export const steps: DemoStep[] = [caStep, checkRootStep, cameraStep, testBeforeStep, genStep, installStep, scanStep];
