@@ -1,0 +1,95 @@
+// The real electron-builder run, offline: target "dir" with a stand-in electron.exe (Electron's Windows
+// zip can't be downloaded here). It proves what the NSIS/portable installers are built from: the packed
+// app.asar, the profile and root under resources/lantrust, the per-company program, and our signing hook.
+import { spawnSync } from 'node:child_process';
+import { cpSync, existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { bundledProfilePath, buildInstaller, type BuildInstallerResult } from '../../src/main/build/index.js';
+import { PROJECT_ROOT } from '../../src/main/build/stage.js';
+import { loadProfileAndRoot } from '../../src/main/profile.js';
+import { findTool, has } from '../helpers/oracles.js';
+import { makeTestSigner, type TestSigner } from '../sign/fixtures.js';
+import { fakeElectronExe } from '../sign/pe.js';
+import { writeProfile, type TestProfile } from './fixtures.js';
+
+const require = createRequire(import.meta.url);
+
+describe.skipIf(!has('osslsigncode') || !has('openssl'))('electron-builder pipeline (dir target, offline)', () => {
+  // Inside the checkout (test-artifacts/ is git-ignored) so electron-builder resolves from node_modules.
+  const work = join(PROJECT_ROOT, 'test-artifacts', `pipeline-${process.pid}`);
+  const project = join(work, 'project');
+  const electron = join(work, 'electron');
+  const out = join(work, 'out');
+  let p: TestProfile;
+  let signer: TestSigner;
+  let r: BuildInstallerResult;
+
+  beforeAll(async () => {
+    rmSync(work, { recursive: true, force: true });
+    // A small lantrust "project": compiled entry, one runtime dependency, the real base config.
+    mkdirSync(join(project, 'dist', 'main'), { recursive: true });
+    writeFileSync(join(project, 'dist', 'main', 'electron.js'), 'export {};\n');
+    writeFileSync(join(project, 'dist', 'main', 'electron.js.map'), '{}');
+    mkdirSync(join(project, 'dist', 'main', 'sign'), { recursive: true });
+    writeFileSync(join(project, 'dist', 'main', 'sign', 'index.js'), 'export {};\n');
+    writeFileSync(join(project, 'package.json'), JSON.stringify({ name: 'lantrust', version: '0.9.1', license: 'MIT', dependencies: { 'jpeg-js': '*' } }));
+    cpSync(join(PROJECT_ROOT, 'node_modules', 'jpeg-js'), join(project, 'node_modules', 'jpeg-js'), { recursive: true });
+    mkdirSync(join(project, 'node_modules', 'electron'), { recursive: true });
+    writeFileSync(join(project, 'node_modules', 'electron', 'package.json'), JSON.stringify({ name: 'electron', version: '45.5.0' }));
+    cpSync(join(PROJECT_ROOT, 'build', 'electron-builder.json'), join(project, 'build', 'electron-builder.json'));
+    // The unpacked Electron stand-in: a real PE with version info, licences, locales.
+    mkdirSync(join(electron, 'locales'), { recursive: true });
+    mkdirSync(join(electron, 'resources'), { recursive: true });
+    writeFileSync(join(electron, 'electron.exe'), fakeElectronExe());
+    writeFileSync(join(electron, 'LICENSE'), 'MIT');
+    writeFileSync(join(electron, 'LICENSES.chromium.html'), '<html></html>');
+    for (const l of ['en-US', 'de', 'ja']) writeFileSync(join(electron, 'locales', `${l}.pak`), 'pak');
+
+    p = writeProfile();
+    signer = makeTestSigner();
+    r = await buildInstaller({ config: p.config, outDir: out, projectRoot: project, targets: ['dir'], electronDist: electron, pfx: signer.pfx, password: signer.password });
+  }, 180_000);
+  afterAll(() => {
+    rmSync(work, { recursive: true, force: true });
+    rmSync(p.dir, { recursive: true, force: true });
+    rmSync(signer.dir, { recursive: true, force: true });
+  });
+
+  it('the program is named and described for the company, and signed through our hook (osslsigncode verifies it)', () => {
+    const exe = join(out, 'win-unpacked', 'LanTrust.exe');
+    expect(r.artifacts).toEqual([{ file: exe, bytes: readFileSync(exe).length, signed: true }]);
+    const v = spawnSync(findTool('osslsigncode')!, ['verify', '-in', exe, '-CAfile', signer.certPem], { encoding: 'utf8' });
+    expect(v.status, v.stdout + v.stderr).toBe(0);
+    const ResEdit = require('resedit') as typeof import('resedit');
+    const res = ResEdit.NtExecutableResource.from(ResEdit.NtExecutable.from(readFileSync(exe), { ignoreCert: true }));
+    const [vi] = ResEdit.Resource.VersionInfo.fromEntries(res.entries);
+    const strings = vi!.getStringValues(vi!.getAllLanguagesForStringValues()[0]!);
+    expect(strings.ProductName).toBe('Acme Müller & Söhne GmbH LanTrust');
+    expect(strings.FileVersion).toBe('0.9.1');
+  });
+
+  it('the installed app finds the profile and root under process.resourcesPath/lantrust', async () => {
+    const resources = join(out, 'win-unpacked', 'resources');
+    const loaded = await loadProfileAndRoot(bundledProfilePath(resources));
+    expect(loaded.profile.company).toBe('Acme Müller & Söhne GmbH');
+    expect(loaded.root.info.sha256.replace(/:/g, '').toLowerCase()).toBe(p.pin);
+  });
+
+  it('app.asar holds the app and its runtime dependency, without development files', () => {
+    const asar = require('@electron/asar') as { listPackage(p: string, o: object): string[]; extractFile(a: string, f: string): Buffer };
+    const archive = join(out, 'win-unpacked', 'resources', 'app.asar');
+    const files = asar.listPackage(archive, {}).map((f) => f.replace(/\\/g, '/'));
+    expect(files).toContain('/dist/main/electron.js');
+    expect(files).toContain('/node_modules/jpeg-js/package.json');
+    expect(files.filter((f) => /\.map$|\/dist\/main\/sign|\/resources\/lantrust/.test(f))).toEqual([]);
+    const pkg = JSON.parse(asar.extractFile(archive, 'package.json').toString()) as Record<string, unknown>;
+    expect(pkg).toMatchObject({ productName: 'Acme Müller & Söhne GmbH LanTrust', main: 'dist/main/electron.js', version: '0.9.1' });
+  });
+
+  it('only the configured languages are kept', () => {
+    expect(existsSync(join(out, 'win-unpacked', 'locales', 'en-US.pak'))).toBe(true);
+    expect(existsSync(join(out, 'win-unpacked', 'locales', 'ja.pak'))).toBe(false);
+  });
+});
