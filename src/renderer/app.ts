@@ -153,7 +153,8 @@ function renderStores(st: StatusView | ChangeView): void {
       'tr',
       {},
       h('td', {}, h('span', { class: 'store' }, r.title)),
-      h('td', {}, h('span', { class: `pill ${s.kind}` }, s.text), h('small', { class: 'why' }, r.message)),
+      // For a store that isn't here, the first clause is enough ("no Firefox profile found").
+      h('td', {}, h('span', { class: `pill ${s.kind}` }, s.text), h('small', { class: 'why' }, r.available ? r.message : r.message.replace(/ \(.*$/, '.').replace(/\.\.$/, '.'))),
     );
   });
   $('stores').querySelector('tbody')!.replaceChildren(...(rows.length ? rows : [h('tr', {}, h('td', { colspan: '2' }, 'No certificate store found on this computer.'))]));

@@ -6,5 +6,6 @@ import { testBeforeStep } from './step-test.js';
 import { installStep } from './step-install.js';
 import { genStep } from './step-gen.js';
 import { scanStep } from './step-scan.js';
+import { uiStep } from './step-ui.js';
 
-export const steps: DemoStep[] = [caStep, checkRootStep, cameraStep, testBeforeStep, genStep, installStep, scanStep];
+export const steps: DemoStep[] = [caStep, checkRootStep, cameraStep, testBeforeStep, genStep, installStep, scanStep, uiStep];
