@@ -8,7 +8,7 @@ import { ipToBytes, bytesToIp } from '../constraints/cidr.js';
 import { parseDnsName } from '../constraints/dns.js';
 import { checkNames, describeConstraints } from '../constraints/model.js';
 import { UserError } from '../errors.js';
-import { generatePrivateKey, keyTypeOf, privateKeyPem, type KeyType } from './keys.js';
+import { generateKeyPairOf, privateKeyPem, type KeyType } from './keys.js';
 import { buildPkcs12 } from './pkcs12.js';
 import { appendIssued, ensureDir, openCa, readCaCertificates, type CaCertificates, type IssuedRecord, type OpenCa } from './store.js';
 import * as x from './x509.js';
@@ -130,6 +130,8 @@ export interface SignedLeaf {
   notAfter: Date;
 }
 
+const hashCache = new WeakMap<KeyObject, x.Hash>();
+
 /** Signs the device profile: CA:FALSE, KU, EKU serverAuth, SAN, AKI/SKI, CN = label. */
 export function signLeaf(ca: OpenCa, dev: CheckedDevice, publicKey: KeyObject, opts: LeafOptions): SignedLeaf {
   const days = validateDays(opts.days);
@@ -142,7 +144,10 @@ export function signLeaf(ca: OpenCa, dev: CheckedDevice, publicKey: KeyObject, o
   const skiHex = ca.issuer.info.subjectKeyId;
   const serial = x.randomSerial();
   const isRsa = publicKey.asymmetricKeyType === 'rsa';
+  let hash = hashCache.get(ca.issuerKey);
+  if (!hash) hashCache.set(ca.issuerKey, (hash = x.defaultHash(ca.issuerKey)));
   const der = x.buildCertificate({
+    hash,
     subject: [['CN', dev.label]],
     issuerDer: issuerParts.subjectDer, // byte for byte, so every verifier chains it
     serial,
@@ -207,8 +212,9 @@ export interface IssueContext {
 
 /** Makes the key, signs and writes one already-checked device. */
 export async function issueChecked(ctx: IssueContext, dev: CheckedDevice, opts: LeafOptions): Promise<{ device: IssuedDevice; record: IssuedRecord }> {
-  const key = await generatePrivateKey(opts.key ?? 'ec-p256');
-  const leaf = signLeaf(ctx.ca, dev, x.publicKeyOf(key), opts);
+  const keyType = opts.key ?? 'ec-p256';
+  const { privateKey: key, publicKey } = await generateKeyPairOf(keyType);
+  const leaf = signLeaf(ctx.ca, dev, publicKey, opts);
   const certPem = toPem(leaf.der);
   const chainPem = chainPemOf(ctx.ca, leaf.der);
   const keyPem = privateKeyPem(key);
@@ -230,7 +236,7 @@ export async function issueChecked(ctx: IssueContext, dev: CheckedDevice, opts: 
     items.push([`${dev.label}.p12`, p12, 0o600]);
   }
   writeDeviceFiles(ctx.out, dev.label, items);
-  const record = recordOf(dev, leaf, keyTypeOf(key), ctx.source, files.crt);
+  const record = recordOf(dev, leaf, keyType, ctx.source, files.crt);
   return {
     device: { label: dev.label, dns: dev.dns, ip: dev.ip, serial: record.serial, sha256: record.sha256, notBefore: record.notBefore, notAfter: record.notAfter, key: record.key, files, certPem, chainPem },
     record,

@@ -93,6 +93,18 @@ function sigAlgorithm(key: KeyObject, hash: Hash): Buffer {
   throw new Error(`cannot sign with a ${t} key`);
 }
 
+// SubjectPublicKeyInfo DER per key: a certificate needs it twice (the key, its identifier), and
+// exporting through OpenSSL is a measurable share of bulk issuance.
+const spkiCache = new WeakMap<KeyObject, Buffer>();
+export function spkiDer(publicKey: KeyObject): Buffer {
+  let der = spkiCache.get(publicKey);
+  if (!der) {
+    der = publicKey.export({ type: 'spki', format: 'der' });
+    spkiCache.set(publicKey, der);
+  }
+  return der;
+}
+
 /** A fresh positive 128-bit serial (CA/B asks for at least 64 bits of randomness). */
 export function randomSerial(): Buffer {
   const b = randomBytes(16);
@@ -106,7 +118,7 @@ export function buildCertificate(spec: CertSpec): Buffer {
   const alg = sigAlgorithm(spec.signingKey, hash);
   const serial = spec.serial ?? randomSerial();
   const issuerDer = spec.issuerDer ?? encodeName(spec.issuer ?? spec.subject);
-  const spki = spec.publicKey.export({ type: 'spki', format: 'der' });
+  const spki = spkiDer(spec.publicKey);
   const exts = spec.extensions.map((e) => tlv(TAG.SEQUENCE, encodeOid(e.oid), ...(e.critical ? [tlv(TAG.BOOLEAN, Buffer.from([0xff]))] : []), tlv(TAG.OCTET_STRING, e.value)));
   const tbs = tlv(
     TAG.SEQUENCE,
@@ -184,7 +196,7 @@ export function subjectAltName(names: { dns?: string[]; ip?: string[] }, critica
 
 /** keyIdentifier per RFC 5280 method 1: SHA-1 of the subjectPublicKey BIT STRING contents. */
 export function keyIdentifier(publicKey: KeyObject): Buffer {
-  const spki = publicKey.export({ type: 'spki', format: 'der' });
+  const spki = spkiDer(publicKey);
   // SubjectPublicKeyInfo ::= SEQUENCE { algorithm, subjectPublicKey BIT STRING }; hash the key bits.
   // Finding the BIT STRING: it is the last TLV in the SEQUENCE.
   let p = 2;
