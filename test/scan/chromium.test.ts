@@ -67,6 +67,18 @@ function httpPage(): string {
 <iframe id="h5" src="http://cam.cams.test:${D}/?id=h5"></iframe>`;
 }
 
+// upgrade-insecure-requests: Chrome upgrades every http:// source, IP hosts and frames included.
+function uirPage(): string {
+  const D = camDual.port, DB = badDual.port;
+  const jpg = (base: string, id: string) => `${base}/axis-cgi/jpg/image.cgi?id=${id}`;
+  return `<!doctype html><meta http-equiv="Content-Security-Policy" content="upgrade-insecure-requests"><title>UIR</title>
+<img id="u1" src="${jpg(`http://192.168.1.50:${D}`, 'u1')}">
+<img id="u2" src="${jpg(`http://203.0.113.7:${D}`, 'u2')}">
+<img id="u3" src="${jpg(`http://192.168.1.66:${DB}`, 'u3')}">
+<img id="u4" src="${jpg(`http://127.0.0.1:${D}`, 'u4')}">
+<iframe id="u5" src="http://cam.cams.test:${D}/?id=u5"></iframe>`;
+}
+
 const resolve = () => ['cam.cams.test', 'bad.cams.test', '192.168.1.50', '192.168.1.66', '203.0.113.7'].flatMap((h) => [cam.port, camDual.port, bad.port, badDual.port].map((p) => `${h}:${p}:127.0.0.1`));
 
 /** What Chromium really showed, per id. */
@@ -117,6 +129,7 @@ beforeAll(async () => {
   const httpServer = await serve(handler);
   docs.set('/cams.html', httpsPage());
   docs.set('/plain.html', httpPage());
+  docs.set('/uir.html', uirPage());
   (globalThis as { __httpPort?: number }).__httpPort = httpServer.port;
   proxy = await startProxy(() => [cam.port, camDual.port, bad.port, badDual.port]);
   nss = makeNssHome();
@@ -169,6 +182,14 @@ describe('scan-page agrees with Chromium', () => {
     expect(r.page.notes.join(' ')).toMatch(/serve it over https/);
   });
 
+  test('https page with upgrade-insecure-requests', async () => {
+    const url = `https://127.0.0.1:${pageServer.port}/uir.html`;
+    const { report: r } = await scanPage(url, { roots: [rootFile], resolve: resolve() });
+    const truth = await chromium(url);
+    expect(r.page.upgradeInsecureRequests).toBe(true);
+    expect(Object.fromEntries(lantrust(r))).toEqual(Object.fromEntries(truth));
+  });
+
   test('--fix-html: the rewritten page loads what lantrust promised, and Chromium agrees again', async () => {
     const { text, changed } = rewriteDocument(doc, report.results);
     expect(changed).toBeGreaterThanOrEqual(4);
@@ -192,7 +213,9 @@ describe('the CLI', () => {
       (r) => ({ status: 0, stdout: r.stdout, stderr: r.stderr }),
       (e: { code?: number; stdout?: string; stderr?: string }) => ({ status: e.code, stdout: e.stdout ?? '', stderr: e.stderr ?? '' }),
     );
-  test.skipIf(!existsSync(join(process.cwd(), 'dist', 'main', 'cli', 'scan-page.js')))('--json, --html (escaped) and --fix-html', async () => {
+  // Runs the built CLI (`npm test` builds first).
+  test('--json, --html (escaped), --fix-html, human output, bad input', async () => {
+    expect(existsSync(join(process.cwd(), 'dist', 'main', 'cli', 'scan-page.js')), 'run `npm run build` first').toBe(true);
     const out = join(dir, 'fixed.html');
     const html = join(dir, 'report.html');
     const url = `https://127.0.0.1:${pageServer.port}/cams.html`;
@@ -206,6 +229,11 @@ describe('the CLI', () => {
     expect(report).toContain('id=c5&amp;fps=2');
     expect(report).not.toContain('id=c5&fps=2');
     expect(readFileSync(out, 'utf8')).toContain('https://192.168.1.50:');
+    const human = await cli(['scan-page', url, '--root', rootFile, ...resolve().flatMap((x) => ['--resolve', x])]);
+    expect(human.status).toBe(1);
+    expect(human.stdout).toMatch(/✗ http:\/\/203\.0\.113\.7:\d+\/axis-cgi\/jpg\/image\.cgi\?id=c2 .* blocked as mixed content/);
+    expect(human.stdout).toMatch(/fix: change src to https:\/\/192\.168\.1\.50:\d+\/axis-cgi\/jpg\/image\.cgi\?id=c1: the camera's certificate covers 192\.168\.1\.50/);
+    expect(human.stdout).toMatch(/Chrome shows \d+ of 15 sources\./);
     const bad = await cli(['scan-page', url, '--resolve', 'nonsense']);
     expect(bad.status).toBe(2);
     expect(bad.stderr).toMatch(/^lantrust: --resolve "nonsense" is not HOST:PORT:ADDR/);
