@@ -78,6 +78,31 @@ describe.skipIf(!canSign)('lantrust sign (osslsigncode)', () => {
     }
   });
 
+  it('`lantrust gen --sign-pfx` signs every script of a real pack; each verifies, and the pack still parses in pwsh', () => {
+    const root = makeRoot({ name: 'Acme Pack Root' });
+    const rootFile = script('pack-root.pem', root.pem);
+    const out = join(work, 'pack');
+    const r = cli(['gen', '--root', rootFile, '--out', out, '--company', 'Acme GmbH', '--sign-pfx', s.pfx, '--sign-pass-file', s.passFile]);
+    expect(r.code, r.stderr).toBe(0);
+    const scripts = readdirSync(out).filter((n) => n.endsWith('.ps1'));
+    expect(scripts.length).toBeGreaterThanOrEqual(3);
+    for (const n of scripts) {
+      const v = ossVerify(join(out, n), s.certPem);
+      expect(v.ok, `${n}: ${v.out}`).toBe(true);
+    }
+    if (has('pwsh')) {
+      const list = scripts.map((n) => `'${join(out, n).replace(/'/g, "''")}'`).join(',');
+      const ps = `$n = 0; foreach ($f in @(${list})) { $e = $null; $t = $null; [void][System.Management.Automation.Language.Parser]::ParseFile($f, [ref]$t, [ref]$e); $n += $e.Count }; $n`;
+      expect(execFileSync(findTool('pwsh')!, ['-NoProfile', '-NonInteractive', '-Command', ps], { encoding: 'utf8' }).trim()).toBe('0');
+    }
+    // A wrong password signs nothing and writes no pack.
+    const out2 = join(work, 'pack2');
+    const bad = cli(['gen', '--root', rootFile, '--out', out2, '--sign-pfx', s.pfx, '--sign-pass-file', s.wrongPassFile]);
+    expect(bad.code).not.toBe(0);
+    expectOneSentence(bad.stderr);
+    expect(bad.stderr).toMatch(/password .* is wrong/);
+  });
+
   it('a script changed after signing fails verification, in osslsigncode and in `sign --verify`', async () => {
     const f = script('Tamper.ps1', 'Write-Output "installing the company root"\r\n');
     await signFiles([f], { pfx: s.pfx, password: s.password });
