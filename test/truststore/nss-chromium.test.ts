@@ -82,7 +82,7 @@ describe.skipIf(!certutil || !chromium)('install into NSS, checked by Chromium',
     const st = cli(['status', '--root', pki.rootFile, '--store', 'nss', '--json'], { env });
     expect(st.code).toBe(1);
     expect((JSON.parse(st.stdout) as { stores: { installed: boolean }[] }).stores[0]!.installed).toBe(false);
-  });
+   }, 150_000); // three Chromium launches and eight CLI runs on a busy 2-core machine
 
   it('finds the root by its DER under any nickname, and trusts a present-but-untrusted copy instead of adding a second', () => {
     // Someone imported our root without trust flags under their own name (e.g. Chrome's import dialog).

@@ -49,7 +49,7 @@ export async function runCore(cert: RootCert, env: StoreEnv, call: string): Prom
   try {
     await writeFile(file, toScriptFile(script));
     const args = ['-NoProfile', '-NonInteractive', ...(env.platform === 'win32' ? ['-ExecutionPolicy', 'Bypass'] : []), '-File', file];
-    const r = await run(exe, args, { env: { ...process.env, HOME: env.home }, timeoutMs: 120_000 });
+    const r = await run(exe, args, { env: { ...process.env, HOME: env.home, POWERSHELL_TELEMETRY_OPTOUT: '1', POWERSHELL_UPDATECHECK: 'Off' }, timeoutMs: 120_000 });
     const line = r.stdout.split(/\r?\n/).find((l) => l.startsWith('LANTRUST-JSON '));
     if (!line) return { ok: false, error: `PowerShell gave no answer (exit ${r.code}): ${r.stderr.trim().split(/\r?\n/).pop() ?? ''}`.trim() };
     return JSON.parse(line.slice('LANTRUST-JSON '.length)) as CoreAnswer;
