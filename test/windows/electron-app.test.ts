@@ -1,0 +1,86 @@
+// The Electron app on real Windows (windows-latest workflow), driven by Playwright's _electron:
+// the packaged app (LANTRUST_APP_EXE, with the baked-in profile) or, without it, `electron .` on the
+// demo company. Proves the hardening holds in the real binary, the screens work, and both verdicts
+// (lantrust's prediction and Chromium's own verifier) appear and agree for a camera on 127.0.0.1.
+import { generateKeyPairSync, X509Certificate } from 'node:crypto';
+import { mkdirSync } from 'node:fs';
+import { join } from 'node:path';
+import type { ElectronApplication, Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import * as x from '../../src/main/ca/x509.js';
+import { startCamera, type SimCamera } from '../../src/main/sim/camera.js';
+
+const ART = join(process.cwd(), 'test-artifacts', 'electron');
+const OPS = ['profile', 'status', 'install', 'uninstall', 'testCamera', 'testAll', 'diagnostics', 'exportReport'];
+
+describe.runIf(process.platform === 'win32')('Electron app (Windows)', () => {
+  let app: ElectronApplication;
+  let page: Page;
+  let cam: SimCamera;
+
+  beforeAll(async () => {
+    mkdirSync(ART, { recursive: true });
+    const k = generateKeyPairSync('ec', { namedCurve: 'prime256v1' });
+    const der = x.buildCertificate({
+      subject: [['CN', 'factory-cam']],
+      notBefore: new Date(Date.now() - 3600e3),
+      notAfter: new Date(Date.now() + 90 * 864e5),
+      publicKey: k.publicKey,
+      signingKey: k.privateKey,
+      extensions: [x.basicConstraints(false), x.extKeyUsage(['serverAuth']), x.subjectAltName({ ip: ['127.0.0.1'] })],
+    });
+    cam = await startCamera({ key: k.privateKey.export({ type: 'pkcs8', format: 'pem' }), cert: new X509Certificate(der).toString() });
+    const { _electron } = await import('playwright-core');
+    const exe = process.env.LANTRUST_APP_EXE;
+    app = exe ? await _electron.launch({ executablePath: exe }) : await _electron.launch({ args: [process.cwd()] });
+    page = await app.firstWindow();
+    await page.locator('#stores .pill').first().waitFor({ timeout: 30_000 });
+  });
+
+  afterAll(async () => {
+    await app?.close();
+    await cam?.close();
+  });
+
+  it('runs hardened: sandbox, context isolation, no Node in the page, only the operation table exposed', async () => {
+    const main = await app.evaluate(({ app: a, BrowserWindow }) => {
+      const wc = BrowserWindow.getAllWindows()[0]!.webContents;
+      const pid = wc.getOSProcessId();
+      return { url: wc.getURL(), sandboxed: a.getAppMetrics().find((m) => m.pid === pid)?.sandboxed };
+    });
+    // The renderer process is sandboxed by the OS (app.enableSandbox + sandbox: true).
+    expect(main).toEqual({ url: expect.stringMatching(/^app:\/\/lantrust\//), sandboxed: true });
+    // window.lantrust exists only because contextBridge worked, which requires context isolation.
+    const inPage = await page.evaluate(() => ({
+      require: typeof (globalThis as { require?: unknown }).require,
+      process: typeof (globalThis as { process?: unknown }).process,
+      api: Object.keys((window as unknown as { lantrust: object }).lantrust).sort(),
+      popup: window.open('https://example.com/') === null,
+    }));
+    expect(inPage).toEqual({ require: 'undefined', process: 'undefined', api: [...OPS].sort(), popup: true });
+    // Navigation away is refused: the app stays on its own page.
+    await page.evaluate(() => {
+      location.href = 'https://example.com/';
+    });
+    await page.waitForTimeout(1000);
+    expect(page.url()).toMatch(/^app:\/\/lantrust\//);
+  });
+
+  it('shows the company, the pinned fingerprint and the Windows stores', async () => {
+    expect(await page.locator('#pin').isVisible()).toBe(true);
+    expect(await page.locator('#stores').textContent()).toContain('Windows (current user)');
+    await page.screenshot({ path: join(ART, 'trust.png') });
+  });
+
+  it("shows lantrust's verdict and Chromium's own, and they agree", async () => {
+    await page.click('nav button[data-screen="cameras"]');
+    await page.fill('#url', cam.streamUrl);
+    await page.click('#url-form button[type="submit"]');
+    const ours = page.locator('#camera-result [data-testid="chrome-error"]');
+    await ours.waitFor({ timeout: 30_000 });
+    const chromium = page.locator('#camera-result [data-testid="chromium-error"]');
+    expect(await ours.textContent()).toBe('net::ERR_CERT_AUTHORITY_INVALID');
+    expect(await chromium.textContent()).toBe('net::ERR_CERT_AUTHORITY_INVALID');
+    await page.screenshot({ path: join(ART, 'camera.png') });
+  });
+});
