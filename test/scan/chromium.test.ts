@@ -190,6 +190,19 @@ describe('scan-page agrees with Chromium', () => {
     expect(Object.fromEntries(lantrust(r))).toEqual(Object.fromEntries(truth));
   });
 
+  // Not observable in Chromium here (see the top of this file): the same page "served from a public
+  // address" must turn every source that reaches a private/loopback address into an LNA verdict.
+  test('Local Network Access when the page is public (--page-space public)', async () => {
+    const { report: pub } = await scanPage(`https://127.0.0.1:${pageServer.port}/cams.html`, { roots: [rootFile], resolve: resolve(), pageSpace: 'public' });
+    for (const r of pub.results) {
+      const before = report.results.find((x) => x.url === r.url)!;
+      if (before.loads) {
+        expect(r).toMatchObject({ loads: false, chrome: { error: 'blocked:local-network-access' } });
+        expect(r.fix).toContain('LocalNetworkAccessAllowedForUrls');
+      } else expect(r.loads).toBe(false);
+    }
+  });
+
   test('--fix-html: the rewritten page loads what lantrust promised, and Chromium agrees again', async () => {
     const { text, changed } = rewriteDocument(doc, report.results);
     expect(changed).toBeGreaterThanOrEqual(4);
