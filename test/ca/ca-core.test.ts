@@ -58,6 +58,7 @@ describe('ca init', () => {
     expect(ossl(['x509', '-in', ca.files.root, '-noout', '-ext', 'nameConstraints']).out).toMatch(/critical\s+Permitted:\s+DNS:cams\.acme\.example\s+IP:192\.168\.0\.0\/255\.255\.0\.0/);
 
     expect(statSync(ca.files.rootKey).mode & 0o777).toBe(0o600);
+    expect(statSync(ca.dir).mode & 0o777).toBe(0o700);
     const keyPem = readFileSync(ca.files.rootKey, 'utf8');
     expect(keyPem).toMatch(/^-----BEGIN ENCRYPTED PRIVATE KEY-----/);
     const asn1 = ossl(['asn1parse', '-in', ca.files.rootKey]).out;

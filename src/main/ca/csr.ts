@@ -7,7 +7,7 @@ import { children, decodeOid, readOne, type Tlv } from '../cert/der.js';
 import { EXT } from '../cert/oids.js';
 import { bytesToIp } from '../constraints/cidr.js';
 import { UserError } from '../errors.js';
-import { chainPemOf, checkAgainstCa, normalizeDevice, recordOf, signLeaf, validateDays, validateLabel, type LeafOptions } from './issue.js';
+import { chainPemOf, checkAgainstCa, normalizeDevice, recordOf, signLeaf, validateDays, validateLabel, type IssuedCertificate, type LeafOptions } from './issue.js';
 import { keyTypeOf } from './keys.js';
 import { appendIssued, openCa, readCaCertificates, writeFileAtomic } from './store.js';
 import { toPem } from '../cert/read.js';
@@ -110,17 +110,8 @@ export interface SignCsrOptions extends LeafOptions {
   out?: string;
 }
 
-export interface SignedCsr {
-  label: string;
-  dns: string[];
-  ip: string[];
-  serial: string;
-  sha256: string;
-  notBefore: string;
-  notAfter: string;
-  certPem: string;
-  /** Leaf followed by any intermediate: what the device serves. */
-  chainPem: string;
+export interface SignedCsr extends IssuedCertificate {
+  /** Where the chain was written, when `out` was given. */
   out?: string;
   /** Names in the CSR lantrust left out (not DNS or IP). */
   ignored: string[];

@@ -60,7 +60,7 @@ export async function initCa(opts: InitCaOptions): Promise<InitCaResult> {
   }
   const key = opts.key ?? 'ec-p256';
   const dir = resolve(opts.dir);
-  await ensureDir(dir, 'CA');
+  await ensureDir(dir, 'CA', 0o700); // holds the CA keys: only the admin may list or read it
   const existing = await readdir(dir);
   if (existing.includes(CA_JSON) || existing.includes('root.pem')) {
     throw new UserError(`${dir} already holds a CA; a new root would orphan every device certificate, so pick another --dir (or delete that folder deliberately).`);

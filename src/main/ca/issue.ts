@@ -51,7 +51,8 @@ export interface DeviceFiles {
   p12?: string;
 }
 
-export interface IssuedDevice {
+/** What every issued certificate reports (a device from `ca issue`, or a signed CSR). */
+export interface IssuedCertificate {
   label: string;
   dns: string[];
   ip: string[];
@@ -60,12 +61,16 @@ export interface IssuedDevice {
   sha256: string;
   notBefore: string;
   notAfter: string;
-  key: string;
-  /** Absolute paths of the files written. */
-  files: DeviceFiles;
   certPem: string;
   /** Leaf followed by any intermediate: what the device serves. */
   chainPem: string;
+}
+
+export interface IssuedDevice extends IssuedCertificate {
+  /** Device key type ("ec-p256", ...). */
+  key: string;
+  /** Absolute paths of the files written. */
+  files: DeviceFiles;
 }
 
 /** A device checked and normalized, ready to sign. */

@@ -132,9 +132,9 @@ export async function writeFileAtomic(path: string, data: string | Buffer, mode 
   }
 }
 
-export async function ensureDir(dir: string, what: string): Promise<void> {
+export async function ensureDir(dir: string, what: string, mode = 0o755): Promise<void> {
   try {
-    await mkdir(dir, { recursive: true });
+    await mkdir(dir, { recursive: true, mode });
   } catch {
     throw new UserError(`cannot create the ${what} folder ${dir}; check the path and its permissions.`);
   }
