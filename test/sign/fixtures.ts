@@ -16,7 +16,7 @@ export interface TestSigner {
   wrongPassFile: string;
 }
 
-export function makeTestSigner(opts: { eku?: string; password?: string } = {}): TestSigner {
+export function makeTestSigner(opts: { eku?: string; password?: string; key?: 'rsa' | 'ec'; ca?: boolean } = {}): TestSigner {
   const openssl = findTool('openssl')!;
   const dir = mkdtempSync(join(tmpdir(), 'lantrust-signer-'));
   const key = join(dir, 'key.pem');
@@ -24,11 +24,11 @@ export function makeTestSigner(opts: { eku?: string; password?: string } = {}): 
   const pfx = join(dir, 'codesign.pfx');
   const password = opts.password ?? 'correct horse';
   execFileSync(openssl, [
-    'req', '-x509', '-newkey', 'rsa:2048', '-nodes', '-keyout', key, '-out', certPem, '-days', '30',
+    'req', '-x509', ...(opts.key === 'ec' ? ['-newkey', 'ec', '-pkeyopt', 'ec_paramgen_curve:P-256'] : ['-newkey', 'rsa:2048']), '-nodes', '-keyout', key, '-out', certPem, '-days', '30',
     '-subj', '/CN=Lantrust Test Code Signing/O=Example Co',
     '-addext', `extendedKeyUsage=${opts.eku ?? 'codeSigning'}`,
     '-addext', 'keyUsage=critical,digitalSignature',
-    '-addext', 'basicConstraints=critical,CA:FALSE',
+    '-addext', `basicConstraints=critical,CA:${opts.ca ? 'TRUE' : 'FALSE'}`,
   ], { stdio: 'pipe' });
   execFileSync(openssl, ['pkcs12', '-export', '-inkey', key, '-in', certPem, '-out', pfx, '-passout', 'stdin'], { input: `${password}\n`, stdio: ['pipe', 'pipe', 'pipe'] });
   const passFile = join(dir, 'pass.txt');

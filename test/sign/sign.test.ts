@@ -146,11 +146,13 @@ describe.skipIf(!canSign)('lantrust sign (osslsigncode)', () => {
     const before = readFileSync(f);
     const txt = script('notes.txt', 'hello');
     const other = makeTestSigner({ eku: 'serverAuth' });
+    const caCert = makeTestSigner({ ca: true });
     const cases: [string[], RegExp][] = [
       [['sign', f, '--pfx', join(work, 'missing.pfx'), '--pass-file', s.passFile], /does not exist; check the --pfx path/],
       [['sign', f, txt, '--pfx', s.pfx, '--pass-file', s.passFile], /notes\.txt is not a file Authenticode can sign/],
       [['sign', f, '--pfx', s.pfx], /protected by a password; .*--pass-file/],
       [['sign', f, '--pfx', other.pfx, '--pass-file', other.passFile], /not for code signing/],
+      [['sign', f, '--pfx', caCert.pfx, '--pass-file', caCert.passFile], /is a CA certificate, not a code-signing certificate/],
       [['sign', f, '--pfx', s.pfx, '--pass-file', join(work, 'nope.txt')], /cannot read the password file/],
     ];
     for (const [args, msg] of cases) {
@@ -161,6 +163,18 @@ describe.skipIf(!canSign)('lantrust sign (osslsigncode)', () => {
     }
     expect(readFileSync(f).equals(before)).toBe(true);
     rmSync(other.dir, { recursive: true, force: true });
+    rmSync(caCert.dir, { recursive: true, force: true });
+  });
+
+  it('an EC (P-256) code-signing certificate works too', async () => {
+    const ec = makeTestSigner({ key: 'ec' });
+    const f = script('Ec.ps1', 'Write-Output "ec"\r\n');
+    const exe = script('ec.exe', minimalPe());
+    const res = await signFiles([f, exe], { pfx: ec.pfx, password: ec.password });
+    expect(res.map((r) => r.signer)).toEqual(['CN=Lantrust Test Code Signing, O=Example Co', 'CN=Lantrust Test Code Signing, O=Example Co']);
+    expect(ossVerify(f, ec.certPem).ok).toBe(true);
+    expect(ossVerify(exe, ec.certPem).ok).toBe(true);
+    rmSync(ec.dir, { recursive: true, force: true });
   });
 
   it('a BOM-less script with non-ASCII text is refused (Windows PowerShell 5.1 would hash it differently)', () => {

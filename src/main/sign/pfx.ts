@@ -1,4 +1,5 @@
 // Opens a code-signing PFX in memory to check the password and find the signer before any file is touched.
+import { createPrivateKey, createPublicKey } from 'node:crypto';
 import { readFile } from 'node:fs/promises';
 import forge from 'node-forge';
 import { describe, type CertInfo } from '../cert/describe.js';
@@ -42,14 +43,18 @@ export async function openPfx(path: string, password: string): Promise<PfxInfo> 
   ];
   const certBags = p12.getBags({ bagType: forge.pki.oids.certBag })[forge.pki.oids.certBag] ?? [];
   if (keys.length === 0) throw new UserError(`${path} holds no private key; export the code-signing certificate again with "export the private key" ticked.`);
-  const ders = certBags.filter((b) => b.cert).map((b) => Buffer.from(forge.asn1.toDer(forge.pki.certificateToAsn1(b.cert!)).getBytes(), 'binary'));
+  // forge parses only RSA; for EC it leaves the decoded ASN.1 in bag.asn1, which Node's crypto reads.
+  const ders = certBags
+    .map((b) => (b.cert ? forge.pki.certificateToAsn1(b.cert) : b.asn1))
+    .filter((a): a is forge.asn1.Asn1 => Boolean(a))
+    .map(derOf);
   if (ders.length === 0) throw new UserError(`${path} holds a key but no certificate; export the code-signing certificate with its chain as .pfx.`);
-  // The signer is the certificate whose public key matches the private key; fall back to the first leaf.
-  const keyPub = publicOf(keys[0]!.key);
+  // The signer is the certificate whose public key matches the private key; fall back to the first one.
+  const keyPub = publicOf(keys[0]!);
   const parsed = ders.map((d) => describe(d));
   const signerIdx = Math.max(
     0,
-    parsed.findIndex((p) => p.x509.publicKey.export({ type: 'spki', format: 'der' }).equals(keyPub ?? Buffer.alloc(0))),
+    parsed.findIndex((p) => keyPub !== undefined && p.x509.publicKey.export({ type: 'spki', format: 'der' }).equals(keyPub)),
   );
   const signer = parsed[signerIdx]!;
   const eku = signer.info.extKeyUsage?.usages;
@@ -63,13 +68,18 @@ export async function openPfx(path: string, password: string): Promise<PfxInfo> 
   return { path, signer: signer.info, chainPem: ordered.map((p) => toPem(p.der)).join('') };
 }
 
-function publicOf(key: forge.pki.PrivateKey | undefined): Buffer | undefined {
-  if (!key) return undefined;
+function derOf(a: forge.asn1.Asn1): Buffer {
+  return Buffer.from(forge.asn1.toDer(a).getBytes(), 'binary');
+}
+
+/** SPKI (DER) of the bag's private key, via Node's crypto so RSA and EC both work. */
+function publicOf(bag: forge.pkcs12.Bag): Buffer | undefined {
   try {
-    const rsa = key as forge.pki.rsa.PrivateKey;
-    const pub = forge.pki.setRsaPublicKey(rsa.n, rsa.e);
-    return Buffer.from(forge.asn1.toDer(forge.pki.publicKeyToAsn1(pub)).getBytes(), 'binary');
+    const info = bag.key ? forge.pki.wrapRsaPrivateKey(forge.pki.privateKeyToAsn1(bag.key)) : bag.asn1;
+    if (!info) return undefined;
+    const key = createPrivateKey({ key: derOf(info), format: 'der', type: 'pkcs8' });
+    return createPublicKey(key).export({ type: 'spki', format: 'der' });
   } catch {
-    return undefined; // EC keys: forge can't derive the public key; the first certificate is the signer.
+    return undefined;
   }
 }
