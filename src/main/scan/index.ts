@@ -183,7 +183,7 @@ export async function scanPage(url: string, opts: ScanOptions = {}): Promise<{ r
       const hv = judged.get(httpsUrl);
       const httpsAnswer = hv?.chrome.error === 'net::OK' ? await answer(httpsUrl) : undefined;
       const httpsLoads = Boolean(hv && hv.chrome.error === 'net::OK' && httpsAnswer && shows(httpsAnswer, s.category));
-      const https = s.url.startsWith('http:') ? { url: httpsUrl, error: hv ? (hv.chrome.error === 'net::OK' && httpsAnswer && !shows(httpsAnswer, s.category) ? describeAnswer(httpsAnswer) : hv.chrome.error) : 'not-checked', loads: httpsLoads } : undefined;
+      const https = s.url.startsWith('http:') ? { url: httpsUrl, error: hv ? (hv.chrome.error === 'net::OK' && httpsAnswer && !shows(httpsAnswer, s.category) ? answerError(httpsAnswer) : hv.chrome.error) : 'not-checked', loads: httpsLoads } : undefined;
       const rewrite = https?.loads && /^http:/i.test(s.raw.trim()) ? rewriteText(s.raw) : undefined;
       const what = attrWord(s.element);
 
@@ -209,12 +209,12 @@ export async function scanPage(url: string, opts: ScanOptions = {}): Promise<{ r
         } else {
           const a = httpsAnswer!;
           loads = shows(a, s.category);
-          chrome = loads ? { error: 'net::OK', cause: `certificate accepted; the server answers ${a.status}${a.type ? ` (${a.type})` : ''}` } : { error: a.net ?? 'net::OK', cause: describeAnswer(a) };
+          chrome = loads ? { error: 'net::OK', cause: `certificate accepted; the server answers ${a.status}${a.type ? ` (${a.type})` : ''}` } : { error: answerError(a), cause: describeAnswer(a, request), fix: answerFix(a, request) };
         }
       } else {
         const a = await answer(request);
         loads = shows(a, s.category);
-        chrome = loads ? { error: 'net::OK', cause: `loads over plain http; the server answers ${a.status}${a.type ? ` (${a.type})` : ''}` } : { error: a.net ?? 'net::OK', cause: describeAnswer(a) };
+        chrome = loads ? { error: 'net::OK', cause: `loads over plain http; the server answers ${a.status}${a.type ? ` (${a.type})` : ''}` } : { error: answerError(a), cause: describeAnswer(a, request), fix: answerFix(a, request) };
       }
       if (lna && (loads || chrome.error === 'net::OK')) {
         chrome = {
@@ -268,18 +268,38 @@ function shows(a: Answer, category: Source['category']): boolean {
   return true;
 }
 
-function describeAnswer(a: Answer): string {
-  if (a.net) return `the connection failed (${a.net})`;
+/** A short error string for an answer Chrome would not display: net::ERR_..., "http:404", "not-an-image". */
+function answerError(a: Answer): string {
+  if (a.net) return a.net;
+  if (a.status !== undefined && (a.status < 200 || a.status >= 300)) return `http:${a.status}`;
+  return 'not-an-image';
+}
+
+function describeAnswer(a: Answer, url?: string): string {
+  const u = url ? new URL(url) : undefined;
+  const where = u ? `${bareHost(u)} port ${u.port || (u.protocol === 'https:' ? 443 : 80)}` : 'the camera';
+  if (a.net === 'net::ERR_CONNECTION_REFUSED') return `nothing is listening on ${where} (connection refused)`;
+  if (a.net === 'net::ERR_TIMED_OUT') return `${where} did not answer in time`;
+  if (a.net === 'net::ERR_NAME_NOT_RESOLVED') return `${u ? bareHost(u) : 'the name'} does not resolve`;
+  if (a.net) return `the connection to ${where} failed (${a.net})`;
   if (a.status === 401) return 'the camera asks for a password (401); Chrome does not prompt for credentials on images from another site';
   if (a.status !== undefined && (a.status < 200 || a.status >= 300)) return `the server answers HTTP ${a.status}`;
   return `the server answers ${a.type ?? 'no content type'}, not an image`;
 }
 
+/** What to do about an answer Chrome would not display. */
+function answerFix(a: Answer, url: string): string {
+  if (a.net === 'net::ERR_NAME_NOT_RESOLVED') return `add ${bareHost(new URL(url))} to the company DNS (or use the camera's address).`;
+  if (a.net) return `check that the camera is on and its web server listens at ${new URL(url).origin}.`;
+  if (a.status === 401) return 'use a camera account that allows anonymous viewing for this stream, or embed it through a server that adds the credentials.';
+  if (a.status === 404) return `check the path: the camera has nothing at ${new URL(url).pathname}.`;
+  return `check ${url} in a browser tab: ${describeAnswer(a, url)}.`;
+}
+
 function httpsFixText(httpsUrl: string, hv: TestResult | undefined, a: Answer | undefined): string {
   if (!hv) return `${httpsUrl} was not checked.`;
   if (hv.chrome.error !== 'net::OK') return `${httpsUrl} fails with ${hv.chrome.error} (${hv.chrome.cause.replace(/\.$/, '')}); ${hv.chrome.fix}`;
-  if (a && !a.net && a.status !== undefined && a.status >= 200 && a.status < 300) return `${httpsUrl} has a good certificate but the server answers ${a.type ?? 'no content type'}, not an image.`;
-  return `${httpsUrl} has a good certificate but ${a ? describeAnswer(a) : 'gave no answer'}.`;
+  return `${httpsUrl} has a good certificate but ${a ? describeAnswer(a, httpsUrl) : 'gave no answer'}.`;
 }
 
 /** The https text for an http URL as written: only the scheme (and an explicit :80) change. */
