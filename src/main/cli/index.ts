@@ -103,5 +103,17 @@ function oneLine(s: string): string {
   return s.replace(/\s+/g, ' ').trim().replace(/\.$/, '');
 }
 
+// `lantrust ca list | head -2`: a reader that goes away early is not an error worth a stack trace.
+function quietOnClosedPipe(stream: NodeJS.WriteStream): void {
+  stream.on('error', (e: NodeJS.ErrnoException) => {
+    if (e.code === 'EPIPE') process.exit(process.exitCode ?? 0);
+    throw e;
+  });
+}
+
 const isEntry = process.argv[1] !== undefined && /lantrust(\.js)?$|cli[\\/]index\.js$/.test(process.argv[1]);
-if (isEntry) void runCli(process.argv.slice(2));
+if (isEntry) {
+  quietOnClosedPipe(process.stdout);
+  quietOnClosedPipe(process.stderr);
+  void runCli(process.argv.slice(2));
+}
