@@ -25,16 +25,35 @@ export async function testUrls(urls: string[], opts: TestOptions, onProgress?: (
   }
   const ctx: RunContext = { anchors, resolve: parseResolve(opts.resolve), opts };
   const results = new Array<TestResult>(urls.length);
-  let next = 0;
+  const limit = Math.max(1, opts.concurrency ?? 32);
+  // A camera that hasn't answered within `park` ms gives its slot back and waits out its own timeout
+  // on the side, so 50 hung cameras cost one timeout in parallel, not fifty in a queue.
+  const park = Math.min(500, Math.max(50, (opts.timeoutMs ?? 5000) / 4));
+  let active = 0;
   let done = 0;
-  const worker = async () => {
-    while (next < urls.length) {
-      const i = next++;
-      results[i] = await probeOne(urls[i]!, ctx);
-      onProgress?.(++done, urls.length);
-    }
+  const waiting: (() => void)[] = [];
+  const acquire = () => (active < limit ? (active++, Promise.resolve()) : new Promise<void>((r) => waiting.push(r)));
+  const release = () => {
+    const next = waiting.shift();
+    if (next) next();
+    else active--;
   };
-  const n = Math.max(1, Math.min(opts.concurrency ?? 32, urls.length));
-  await Promise.all(Array.from({ length: n }, worker));
+  await Promise.all(
+    urls.map(async (url, i) => {
+      await acquire();
+      let released = false;
+      const free = () => {
+        if (!released) (released = true), release();
+      };
+      const timer = setTimeout(free, park);
+      try {
+        results[i] = await probeOne(url, ctx);
+      } finally {
+        clearTimeout(timer);
+        free();
+      }
+      onProgress?.(++done, urls.length);
+    }),
+  );
   return results;
 }
