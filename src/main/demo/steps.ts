@@ -5,7 +5,8 @@ import { checkRootStep } from './step-check-root.js';
 import { testBeforeStep } from './step-test.js';
 import { installStep } from './step-install.js';
 import { genStep } from './step-gen.js';
+import { signStep } from './step-sign.js';
 import { scanStep } from './step-scan.js';
 import { uiStep } from './step-ui.js';
 
-export const steps: DemoStep[] = [caStep, checkRootStep, cameraStep, testBeforeStep, genStep, installStep, scanStep, uiStep];
+export const steps: DemoStep[] = [caStep, checkRootStep, cameraStep, testBeforeStep, genStep, signStep, installStep, scanStep, uiStep];
