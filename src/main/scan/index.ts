@@ -173,7 +173,7 @@ export async function scanPage(url: string, opts: ScanOptions = {}): Promise<{ r
   if (final.protocol === 'http:') page.notes.push(`the page is served over plain http: serve it over https (${httpsForm(finalUrl)}) so employees see a padlock; once it is https, the rules for each source below change (run scan-page on the https address).`);
   if (res.status >= 400) page.notes.push(`the web server answered ${res.status} for the page.`);
   if (res.truncated) page.notes.push(`the page is larger than the size cap; only its first ${res.body.length} bytes were scanned.`);
-  if (pageVerdict && pageVerdict.chrome.error !== 'net::OK') page.notes.push(`Chrome will not show the page itself (${pageVerdict.chrome.error}): ${pageVerdict.chrome.fix}`);
+  if (pageVerdict && pageVerdict.chrome.error !== 'net::OK') page.notes.push(`Chrome will not show the page itself (${pageVerdict.chrome.error}: ${pageVerdict.chrome.cause.replace(/\.$/, '')}); for the page's web server: ${pageVerdict.chrome.fix}`);
 
   const out = await Promise.all(
     treated.map(async ({ s, t }): Promise<SourceResult> => {
