@@ -87,7 +87,7 @@ function kxOf(protocol: string | undefined, cipher: string | undefined): string 
 }
 
 /** Node/OpenSSL error → the net error Chrome shows for the same failure. */
-export function mapTlsError(e: NodeJS.ErrnoException, sawData: boolean): NetError {
+export function mapTlsError(e: NodeJS.ErrnoException): NetError {
   const code = e.code ?? '';
   const msg = e.message ?? '';
   if (code === 'ECONNREFUSED') return 'ERR_CONNECTION_REFUSED';
@@ -95,7 +95,8 @@ export function mapTlsError(e: NodeJS.ErrnoException, sawData: boolean): NetErro
   if (code === 'ETIMEDOUT') return 'ERR_CONNECTION_TIMED_OUT';
   if (code === 'ENOTFOUND' || code === 'EAI_AGAIN' || code === 'EAI_NONAME') return 'ERR_NAME_NOT_RESOLVED';
   if (/read ECONNRESET|write ECONNRESET|EPIPE/.test(msg) || code === 'EPIPE') return 'ERR_CONNECTION_RESET';
-  if (code === 'ECONNRESET') return sawData ? 'ERR_SSL_PROTOCOL_ERROR' : 'ERR_CONNECTION_CLOSED';
+  // Node reports a peer's FIN mid-handshake as ECONNRESET too, but without "read": Chrome says CLOSED.
+  if (code === 'ECONNRESET') return 'ERR_CONNECTION_CLOSED';
   if (/handshake failure|no shared cipher|protocol version|unsupported protocol|no protocols available|no ciphers available|insufficient security|dh key too small/i.test(msg)) {
     return 'ERR_SSL_VERSION_OR_CIPHER_MISMATCH';
   }
@@ -114,7 +115,6 @@ export function handshake(t: HandshakeTarget, deadline: number, legacy = false):
   return new Promise((resolve) => {
     const start = Date.now();
     let connectMs: number | undefined;
-    const sawData = false;
     let done = false;
     let raw: Socket | undefined;
     let sock: TLSSocket | undefined;
@@ -147,8 +147,8 @@ export function handshake(t: HandshakeTarget, deadline: number, legacy = false):
         const cipher = s.getCipher()?.name;
         finish({ ok: true, protocol, cipher, kx: kxOf(protocol, cipher), certs: sentChain(s), handshakeMs: Date.now() - start });
       });
-      sock.once('error', (e: NodeJS.ErrnoException) => finish({ ok: false, certs: [], error: mapTlsError(e, sawData), detail: e.message }));
+      sock.once('error', (e: NodeJS.ErrnoException) => finish({ ok: false, certs: [], error: mapTlsError(e), detail: e.message }));
     });
-    raw.once('error', (e: NodeJS.ErrnoException) => finish({ ok: false, certs: [], error: mapTlsError(e, sawData), detail: e.message }));
+    raw.once('error', (e: NodeJS.ErrnoException) => finish({ ok: false, certs: [], error: mapTlsError(e), detail: e.message }));
   });
 }

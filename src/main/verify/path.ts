@@ -39,8 +39,7 @@ function node(c: ParsedCert): Node {
   return n;
 }
 
-function sameName(a: Buffer, b: Buffer, ca: ParsedCert, cb: ParsedCert, which: 'issuer'): boolean {
-  void which;
+function sameName(a: Buffer, b: Buffer, ca: ParsedCert, cb: ParsedCert): boolean {
   // Byte equality covers what cameras and our CA produce; fall back to the normalised string form.
   return a.equals(b) || ca.info.issuer.toLowerCase() === cb.info.subject.toLowerCase();
 }
@@ -69,7 +68,7 @@ export function buildPaths(sent: ParsedCert[], anchors: AnchorCert[]): Candidate
     const issuers = [...anchors.map((a) => a.cert), ...pool].filter((c, i, all) => {
       if (seen.has(c.info.sha256)) return false;
       if (all.findIndex((d) => d.info.sha256 === c.info.sha256) !== i) return false;
-      return sameName(n.issuer, node(c).subject, cur, c, 'issuer');
+      return sameName(n.issuer, node(c).subject, cur, c);
     });
     if (!issuers.length) {
       out.push({ certs: path, issuerMissing: !cur.info.selfIssued });
