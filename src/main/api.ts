@@ -164,10 +164,10 @@ export function makeOperations(ctx: ApiContext, host: ApiHost): Operations {
     return summarize(kind, scope, r.stores.map(toRow), r.notes);
   }
 
-  async function probe(url: string, trustRoot: boolean): Promise<TestResult> {
+  async function probe(urls: string[], trustRoot: boolean): Promise<TestResult[]> {
     const { root } = need();
     const { testUrls } = await import('./probe/index.js');
-    const [result] = await testUrls([url], {
+    return testUrls(urls, {
       anchors: trustRoot ? [{ der: root.der, source: 'the company root' }] : [],
       system: true,
       frame: true,
@@ -175,37 +175,41 @@ export function makeOperations(ctx: ApiContext, host: ApiHost): Operations {
       timeoutMs: ctx.timeoutMs ?? 5000,
       ...(ctx.resolve?.length ? { resolve: ctx.resolve } : {}),
     });
-    if (!result) throw new Error('the test engine returned no result');
-    return result;
   }
 
-  async function testOne(url: string, name: string | undefined): Promise<CameraView> {
+  /** Tests cameras in parallel (one timeout at most each), as Chrome on this computer would see them now. */
+  async function testMany(cams: { url: string; name?: string }[]): Promise<CameraView[]> {
     const { profile } = need();
     const st = await status().catch(() => ({ trusted: false, rows: [] }));
     // Chrome here trusts the company root only where it is installed: test with what is true now.
-    const result = await probe(url, st.trusted);
-    let ifInstalled: string | undefined;
-    if (!st.trusted && result.chrome.error === 'net::ERR_CERT_AUTHORITY_INVALID') {
-      // Is the missing install the whole story? Ask again as if it were done.
-      ifInstalled = (await probe(url, true)).chrome.error;
-      if (ifInstalled !== result.chrome.error) {
-        result.chrome.cause = `this computer does not trust ${profile.company}'s certificate yet`;
-        result.chrome.fix =
-          ifInstalled === 'net::OK'
-            ? 'install it on the Trust screen ("just me" is enough), then test again'
-            : `install it on the Trust screen; after that Chrome would still say ${ifInstalled}, so ask your helpdesk about this camera`;
-      }
-    }
-    const frame = result.stream.frameBase64 ? `data:image/jpeg;base64,${result.stream.frameBase64}` : undefined;
-    // Don't send the frame twice (it's in `frame`); keep the JSON small for IPC and export.
-    const slim: TestResult = { ...result, stream: { ...result.stream } };
-    delete slim.stream.frameBase64;
-    const view: CameraView = { url, result: slim, rootTrustedHere: st.trusted, ...(name ? { name } : {}), ...(frame ? { frame } : {}), ...(ifInstalled ? { ifInstalled } : {}) };
-    if (host.chromiumVerify) {
-      view.chromium = await host.chromiumVerify(url).catch((e: unknown) => ({ error: 'unknown', detail: errorMessage(e) }));
-    }
-    last.set(url, view);
-    return view;
+    const results = await probe(cams.map((c) => c.url), st.trusted);
+    // For cameras refused only because the root isn't installed yet, ask again as if it were.
+    const untrusted = st.trusted ? [] : results.flatMap((r, i) => (r.chrome.error === 'net::ERR_CERT_AUTHORITY_INVALID' ? [i] : []));
+    const again = untrusted.length ? await probe(untrusted.map((i) => cams[i]!.url), true) : [];
+    const ifInstalled = new Map(untrusted.map((i, j) => [i, again[j]!.chrome.error]));
+    return Promise.all(
+      results.map(async (result, i) => {
+        const cam = cams[i]!;
+        const later = ifInstalled.get(i);
+        if (later && later !== result.chrome.error) {
+          result.chrome.cause = `this computer does not trust ${profile.company}'s certificate yet`;
+          result.chrome.fix =
+            later === 'net::OK'
+              ? 'install it on the Trust screen ("just me" is enough), then test again'
+              : `install it on the Trust screen; after that Chrome would still say ${later}, so ask your helpdesk about this camera`;
+        }
+        const frame = result.stream.frameBase64 ? `data:image/jpeg;base64,${result.stream.frameBase64}` : undefined;
+        // Don't send the frame twice (it's in `frame`); keep the JSON small for IPC and export.
+        const slim: TestResult = { ...result, stream: { ...result.stream } };
+        delete slim.stream.frameBase64;
+        const view: CameraView = { url: cam.url, result: slim, rootTrustedHere: st.trusted, ...(cam.name ? { name: cam.name } : {}), ...(frame ? { frame } : {}), ...(later ? { ifInstalled: later } : {}) };
+        if (host.chromiumVerify) {
+          view.chromium = await host.chromiumVerify(cam.url).catch((e: unknown) => ({ error: 'unknown', detail: errorMessage(e) }));
+        }
+        last.set(cam.url, view);
+        return view;
+      }),
+    );
   }
 
   return {
@@ -220,15 +224,12 @@ export function makeOperations(ctx: ApiContext, host: ApiHost): Operations {
       const url = typeof a.url === 'string' ? a.url.trim() : '';
       if (!url || url.length > MAX_URL || !isWebUrl(url)) throw new UserError('enter the camera address as a web address, like https://192.168.1.50/ .');
       const name = typeof a.name === 'string' ? a.name.slice(0, 200) : need().profile.cameras.find((c) => c.url === url)?.name;
-      return testOne(url, name);
+      return (await testMany([{ url, ...(name ? { name } : {}) }]))[0]!;
     },
     async testAll() {
       const { profile } = need();
       if (!profile.cameras.length) throw new UserError('this company profile lists no cameras; type a camera address on the Cameras screen instead.');
-      const out: CameraView[] = [];
-      // One at a time keeps the status read and the Chromium check simple; a camera costs at most one timeout.
-      for (const cam of profile.cameras) out.push(await testOne(cam.url, cam.name));
-      return out;
+      return testMany(profile.cameras);
     },
     async diagnostics() {
       return { text: diagnosticsText(ctx, host, await status().catch((e: unknown) => errorMessage(e)), [...last.values()]) };

@@ -99,6 +99,13 @@ function show(screen: Screen, focus = true): void {
 
 // ---------- Trust ----------
 
+/** The SHA-256 in two rows of 16 bytes, broken only at a colon (so it reads and compares easily). */
+function fingerprint(fp: string): HTMLElement {
+  const bytes = fp.split(':');
+  const half = Math.ceil(bytes.length / 2);
+  return h('code', { class: 'fp', 'aria-label': `SHA-256 fingerprint ${fp}` }, h('span', {}, `${bytes.slice(0, half).join(':')}:`), h('span', {}, bytes.slice(half).join(':')));
+}
+
 let profile: ProfileView | undefined;
 
 function renderProfile(p: ProfileView): void {
@@ -126,7 +133,7 @@ function renderProfile(p: ProfileView): void {
     ['Certificate', r.commonName ?? r.subject],
     ['Can vouch for', h('strong', {}, r.constraints)],
     ['Valid until', new Date(r.notAfter).toLocaleDateString(undefined, { year: 'numeric', month: 'long', day: 'numeric' })],
-    ['Fingerprint', h('span', {}, h('code', { class: 'fp' }, r.sha256), h('small', { class: 'ok-line', id: 'pin' }, '✓ Matches the SHA-256 fingerprint your IT department pinned.'))],
+    ['Fingerprint', h('span', {}, fingerprint(r.sha256), h('small', { class: 'ok-line', id: 'pin' }, '✓ Matches the SHA-256 fingerprint your IT department pinned.'))],
   ]);
   const no = $('not-installable');
   no.hidden = p.installable;
