@@ -53,7 +53,9 @@ describe('electron-builder config', () => {
     expect(c.compression).toBe('maximum');
     expect(c.extraResources).toEqual([{ from: `resources/${BUNDLED_DIR}`, to: BUNDLED_DIR, filter: ['lantrust.json', 'root.pem'] }]);
     const files = c.files as string[];
-    for (const pattern of ['!**/*.map', '!**/*.d.ts', '!**/*.ts', '!**/*.{md,markdown}', '!dist/main/build/**', '!dist/main/sign/**']) expect(files).toContain(pattern);
+    for (const pattern of ['!**/*.map', '!**/*.d.ts', '!**/*.ts', '!**/*.{md,markdown}']) expect(files).toContain(pattern);
+    // The app imports dist/main/build/layout.js (bundledProfilePath) and the demo: no compiled code is excluded.
+    expect(files.filter((f) => f.startsWith('!dist/'))).toEqual([]);
     expect(files.some((f) => f.startsWith('!**/{test,tests,__tests__'))).toBe(true);
     expect(c.npmRebuild).toBe(false);
   });

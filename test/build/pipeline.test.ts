@@ -32,8 +32,9 @@ describe.skipIf(!has('osslsigncode') || !has('openssl'))('electron-builder pipel
     mkdirSync(join(project, 'dist', 'main'), { recursive: true });
     writeFileSync(join(project, 'dist', 'main', 'electron.js'), 'export {};\n');
     writeFileSync(join(project, 'dist', 'main', 'electron.js.map'), '{}');
-    mkdirSync(join(project, 'dist', 'main', 'sign'), { recursive: true });
-    writeFileSync(join(project, 'dist', 'main', 'sign', 'index.js'), 'export {};\n');
+    mkdirSync(join(project, 'dist', 'main', 'build'), { recursive: true });
+    writeFileSync(join(project, 'dist', 'main', 'build', 'layout.js'), 'export {};\n');
+    writeFileSync(join(project, 'dist', 'main', 'README.md'), '# dev notes\n');
     writeFileSync(join(project, 'package.json'), JSON.stringify({ name: 'lantrust', version: '0.9.1', license: 'MIT', dependencies: { 'jpeg-js': '*' } }));
     cpSync(join(PROJECT_ROOT, 'node_modules', 'jpeg-js'), join(project, 'node_modules', 'jpeg-js'), { recursive: true });
     mkdirSync(join(project, 'node_modules', 'electron'), { recursive: true });
@@ -82,8 +83,9 @@ describe.skipIf(!has('osslsigncode') || !has('openssl'))('electron-builder pipel
     const archive = join(out, 'win-unpacked', 'resources', 'app.asar');
     const files = asar.listPackage(archive, {}).map((f) => f.replace(/\\/g, '/'));
     expect(files).toContain('/dist/main/electron.js');
+    expect(files).toContain('/dist/main/build/layout.js'); // electron.js imports bundledProfilePath from it
     expect(files).toContain('/node_modules/jpeg-js/package.json');
-    expect(files.filter((f) => /\.map$|\/dist\/main\/sign|\/resources\/lantrust/.test(f))).toEqual([]);
+    expect(files.filter((f) => /\.(map|md)$|\/resources\/lantrust/.test(f))).toEqual([]);
     const pkg = JSON.parse(asar.extractFile(archive, 'package.json').toString()) as Record<string, unknown>;
     expect(pkg).toMatchObject({ productName: 'Acme Müller & Söhne GmbH LanTrust', main: 'dist/main/electron.js', version: '0.9.1' });
   });

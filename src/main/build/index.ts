@@ -78,7 +78,12 @@ export async function buildInstaller(o: BuildInstallerOptions): Promise<BuildIns
   await validateBuilderConfig(config, projectRoot);
 
   const require = createRequire(join(projectRoot, 'package.json'));
-  const eb = require('electron-builder') as typeof import('electron-builder');
+  let eb: typeof import('electron-builder');
+  try {
+    eb = require('electron-builder') as typeof import('electron-builder');
+  } catch {
+    throw new UserError(`electron-builder is not installed next to lantrust; run \`npm ci\` in ${projectRoot} (it is a development dependency), or use --stage-only.`);
+  }
   let files: string[];
   try {
     files = await eb.build({ projectDir: staged.stageDir, targets: eb.Platform.WINDOWS.createTarget(targets, eb.Arch.x64), config, publish: 'never' });
