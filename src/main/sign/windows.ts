@@ -8,9 +8,8 @@ import type { SignBackend, SignOptions, VerifyOptions, VerifyResult } from './ty
 
 const SIGN_PS = `
 $ErrorActionPreference = 'Stop'
-$flags = [System.Security.Cryptography.X509Certificates.X509KeyStorageFlags]::EphemeralKeySet
-try { $cert = New-Object System.Security.Cryptography.X509Certificates.X509Certificate2($env:LANTRUST_PFX, $env:LANTRUST_PASS, $flags) }
-catch { $cert = New-Object System.Security.Cryptography.X509Certificates.X509Certificate2($env:LANTRUST_PFX, $env:LANTRUST_PASS) }
+# Default key storage: Authenticode's native signer can't use an ephemeral (in-memory only) key.
+$cert = New-Object System.Security.Cryptography.X509Certificates.X509Certificate2($env:LANTRUST_PFX, $env:LANTRUST_PASS)
 $p = @{ LiteralPath = $env:LANTRUST_FILE; Certificate = $cert; HashAlgorithm = 'SHA256'; IncludeChain = 'NotRoot' }
 if ($env:LANTRUST_TS) { $p.TimestampServer = $env:LANTRUST_TS }
 $s = Set-AuthenticodeSignature @p
