@@ -9,7 +9,7 @@ import { describeConstraints } from './constraints/model.js';
 import { UserError, errorMessage } from './errors.js';
 import type { TestResult } from './probe/types.js';
 import { isWebUrl, type Camera, type Helpdesk, type LoadedProfile, type Scope } from './profile.js';
-import type { StoreEnv, StoreId, StoreResult } from './truststore/common.js';
+import type { StoreEnv, StoreResult } from './truststore/common.js';
 import { trustChange, trustStatus } from './api-trust.js';
 import { NAME_CONSTRAINT_FINDINGS } from './truststore/index.js';
 
@@ -49,17 +49,8 @@ export type ProfileView =
     }
   | { ok: false; error: string; helpdesk?: Helpdesk };
 
-export interface StoreRow {
-  store: StoreId;
-  title: string;
-  path?: string;
-  available: boolean;
-  installed: boolean;
-  changed: boolean;
-  message: string;
-  needsAdmin?: boolean;
-  error?: boolean;
-}
+/** One store location's answer, as the install engine gives it (needsRoot = needs an administrator). */
+export type StoreRow = StoreResult;
 
 export interface StatusView {
   rows: StoreRow[];
@@ -151,7 +142,7 @@ export function makeOperations(ctx: ApiContext, host: ApiHost): Operations {
   const target = () => ({ root: need().root, ...(ctx.storeEnv ? { env: ctx.storeEnv } : {}) });
 
   async function status(): Promise<StatusView> {
-    const rows = (await trustStatus(target())).map(toRow);
+    const rows = (await trustStatus(target()));
     return { rows, trusted: rows.some((r) => r.installed) };
   }
 
@@ -161,7 +152,7 @@ export function makeOperations(ctx: ApiContext, host: ApiHost): Operations {
     const view = profileView(need(), host, ctx);
     if (kind === 'install' && view.ok && !view.installable) throw new UserError(view.why ?? 'this root cannot be installed.');
     const r = await trustChange(kind, target(), scope, profile);
-    return summarize(kind, scope, r.stores.map(toRow), r.notes);
+    return summarize(kind, scope, r.stores, r.notes);
   }
 
   async function probe(urls: string[], trustRoot: boolean): Promise<TestResult[]> {
@@ -276,29 +267,15 @@ function checkScope(arg: unknown): Scope {
   return a.scope;
 }
 
-function toRow(r: StoreResult): StoreRow {
-  return {
-    store: r.store,
-    title: r.title,
-    ...(r.path ? { path: r.path } : {}),
-    available: r.available,
-    installed: r.installed,
-    changed: r.changed,
-    message: r.message,
-    ...(r.needsRoot ? { needsAdmin: true } : {}),
-    ...(r.error ? { error: true } : {}),
-  };
-}
-
 function summarize(kind: 'install' | 'uninstall', scope: Scope, rows: StoreRow[], notes: string[]): ChangeView {
   const who = scope === 'CurrentUser' ? 'for you' : 'for everyone on this computer';
-  const failed = rows.filter((r) => r.error || r.needsAdmin);
+  const failed = rows.filter((r) => r.error || r.needsRoot);
   const usable = rows.filter((r) => r.available);
   if (!usable.length) {
     return { ok: false, summary: `No certificate store ${who} was found on this computer; ask your helpdesk.`, rows, notes };
   }
   if (failed.length) {
-    const admin = failed.some((r) => r.needsAdmin);
+    const admin = failed.some((r) => r.needsRoot);
     const verb = kind === 'install' ? 'installed' : 'removed';
     return {
       ok: false,

@@ -149,6 +149,7 @@ function renderProfile(p: ProfileView): void {
 function statusWords(r: StatusView['rows'][number]): { text: string; kind: string } {
   if (r.installed) return { text: 'Trusted', kind: 'ok' };
   if (!r.available) return { text: 'Not on this computer', kind: 'na' };
+  if (r.needsRoot) return { text: 'Needs an administrator', kind: 'no' };
   if (r.error) return { text: 'Could not check', kind: 'bad' };
   return { text: 'Not trusted yet', kind: 'no' };
 }
