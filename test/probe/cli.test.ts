@@ -13,7 +13,7 @@ import { makeFrame } from '../../src/main/sim/frames.js';
 import { parseUrlList } from '../../src/main/probe/urls-file.js';
 import { testUrls } from '../../src/main/probe/index.js';
 import { cliAsync, expectOneSentence } from '../helpers/cli.js';
-import { makeCa, makeLeaf } from '../verify/corpus.js';
+import { kp, makeCa, makeLeaf } from '../verify/corpus.js';
 
 let dir: string;
 let cam: SimCamera;
@@ -94,6 +94,21 @@ describe('lantrust test (CLI)', () => {
 });
 
 describe('fleet and hostile endpoints', () => {
+  test('a huge chain of look-alike CAs (same name, different keys) ends quickly with AUTHORITY_INVALID', async () => {
+    // 14 CAs all named "Loop", each signed by the previous one's key: every one is a candidate issuer of every other
+    const loops: ReturnType<typeof makeCa>[] = [];
+    for (let i = 0; i < 14; i++) loops.push(makeCa({ name: 'Loop', key: kp('ec', `loop${i}`), ...(i ? { parent: loops[i - 1]! } : {}) }));
+    const leafL = makeLeaf({ issuer: loops[13]!, dns: ['loop.test'] });
+    const srv = createHttps({ key: leafL.key.privateKey.export({ type: 'pkcs8', format: 'pem' }) as string, cert: [leafL.pem, ...loops.reverse().map((l) => l.pem)].join('') }, (_q, res) => res.end('ok'));
+    const port = await listen(srv);
+    closers.push(() => void srv.close());
+    const t0 = Date.now();
+    const [r] = await testUrls([`https://127.0.0.1:${port}/`], { anchors: [{ der: root.der, source: 'root' }] });
+    expect(Date.now() - t0).toBeLessThan(3000);
+    expect(r!.chrome.error).toBe('net::ERR_CERT_AUTHORITY_INVALID');
+    expect(r!.chain.length).toBeGreaterThan(1);
+  });
+
   test('Digest auth and a single-JPEG URL', async () => {
     const jpg = makeFrame(3);
     const realm = 'AXIS_DIGEST';
