@@ -6,7 +6,7 @@ import { UserError } from '../errors.js';
 import { runTool } from './run.js';
 import type { SignBackend, SignOptions, VerifyOptions, VerifyResult } from './types.js';
 
-const SIGN_PS = `
+export const SIGN_PS = `
 $ErrorActionPreference = 'Stop'
 # Default key storage: Authenticode's native signer can't use an ephemeral (in-memory only) key.
 $cert = New-Object System.Security.Cryptography.X509Certificates.X509Certificate2($env:LANTRUST_PFX, $env:LANTRUST_PASS)
@@ -17,7 +17,7 @@ if ($s.Status -ne 'Valid' -and $s.Status -ne 'UnknownError') { Write-Output ('FA
 Write-Output 'OK'
 `;
 
-const VERIFY_PS = `
+export const VERIFY_PS = `
 $ErrorActionPreference = 'Stop'
 $s = Get-AuthenticodeSignature -LiteralPath $env:LANTRUST_FILE
 $trusted = ($s.Status -eq 'Valid')
