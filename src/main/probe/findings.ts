@@ -14,7 +14,7 @@ export function findingsFor(sent: ParsedCert[], label: string, tls: { protocol?:
   }
   const left = new Date(leaf.info.notAfter).getTime() - now.getTime();
   if (left > 0 && left < 30 * DAY) {
-    out.push({ id: 'expires-soon', severity: 'warning', message: `the camera's certificate expires in ${Math.ceil(left / DAY)} day(s), on ${leaf.info.notAfter.slice(0, 10)}`, fix: `renew it now: lantrust ca issue ${label} and upload the new ${label}.chain.pem` });
+    out.push({ id: 'expires-soon', severity: 'warning', message: `the camera's certificate expires in ${Math.ceil(left / DAY)} day(s), on ${leaf.info.notAfter.slice(0, 10)}`, fix: `renew it now: lantrust ca issue --dir ca --name ${label} with the same names, and upload the new ${label}.chain.pem` });
   }
   const lifetime = (new Date(leaf.info.notAfter).getTime() - new Date(leaf.info.notBefore).getTime()) / DAY;
   if (lifetime > 825) {

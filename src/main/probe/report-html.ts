@@ -16,7 +16,7 @@ export function renderHtml(results: TestResult[], when = new Date()): string {
   const details = results
     .map((r, i) => {
       const chain = r.chain
-        .map((c) => `<tr><td>${esc(c.role === 'anchor' ? 'trusted root (not sent)' : `${c.index} ${c.role}`)}${c.trusted ? ' (trusted)' : ''}</td><td>${esc(c.subject)}</td><td>${esc(c.issuer)}</td><td>${esc(c.san.join(', '))}</td><td>${esc(c.notBefore.slice(0, 10))} – ${esc(c.notAfter.slice(0, 10))}</td><td>${esc(c.key)}</td><td><code>${esc(c.sha256)}</code></td></tr>`)
+        .map((c) => `<tr><td>${esc(c.role === 'anchor' ? 'trusted root (not sent)' : `${c.index} ${c.role}${c.trusted ? ' (trusted)' : ''}`)}</td><td>${esc(c.subject)}</td><td>${esc(c.issuer)}</td><td>${esc(c.san.join(', '))}</td><td>${esc(c.notBefore.slice(0, 10))} – ${esc(c.notAfter.slice(0, 10))}</td><td>${esc(c.key)}</td><td><code>${esc(c.sha256)}</code></td></tr>`)
         .join('');
       const findings = r.findings.map((f) => `<li class="${esc(f.severity)}">${esc(f.message)}<br><small>fix: ${esc(f.fix)}</small></li>`).join('');
       const thumb = r.stream.frameBase64 ? `<img class="thumb" alt="first frame" src="data:image/jpeg;base64,${r.stream.frameBase64.replace(/[^A-Za-z0-9+/=]/g, '')}">` : '';
@@ -35,7 +35,7 @@ ${findings ? `<ul>${findings}</ul>` : ''}</section>`;
 <style>
 body{font:14px/1.4 system-ui,sans-serif;margin:2em;color:#222}table{border-collapse:collapse;margin:.5em 0}td,th{border:1px solid #ccc;padding:3px 6px;text-align:left;vertical-align:top}
 tr.ok td:first-child,.verdict.ok{color:#17702b}tr.bad td:first-child,.verdict.bad{color:#b00020}code{font-size:12px}.thumb{max-width:320px;border:1px solid #ccc}
-section{border-top:1px solid #ddd;margin-top:1.5em}li.warning{color:#8a5a00}.chain td{font-size:12px}
+section{border-top:1px solid #ddd;margin-top:1.5em}li.warning{color:#8a5a00}.chain td{font-size:12px}.chain code{word-break:break-all}
 </style></head><body>
 <h1>lantrust test report</h1>
 <p>${esc(when.toISOString())} · ${results.length} camera(s) · ${bad ? `<b>${bad} would fail in Chrome</b>` : 'all would load in Chrome'}</p>

@@ -36,7 +36,7 @@ function faultWords(f: Fault, v: CertVerdict, host: string, label: string, ancho
     case 'untrusted-self-signed':
       return {
         cause: `the camera presents a self-signed certificate (${leaf?.info.commonName ?? leaf?.info.subject ?? '?'}), probably the factory one, which no browser trusts`,
-        fix: `issue it a certificate from the company CA (lantrust ca issue ${label} --dns/--ip ${host}) and upload ${label}.chain.pem with its key to the camera`,
+        fix: `issue it a certificate from the company CA (lantrust ca issue --dir ca --name ${label} --${/^[\d.]+$|:/.test(host) ? 'ip' : 'dns'} ${host}) and upload ${label}.chain.pem with its key to the camera`,
       };
     case 'untrusted-root':
       return anchorsGiven
@@ -71,12 +71,12 @@ function faultWords(f: Fault, v: CertVerdict, host: string, label: string, ancho
       return { cause: `${who(path, f.at)} has a critical extension Chrome doesn't understand (${f.detail})`, fix: 're-issue that certificate without the extension, or mark it non-critical' };
     case 'expired':
       return f.at === 0
-        ? { cause: `the camera's certificate expired on ${day(f.detail)}`, fix: `renew it: lantrust ca issue ${label} again and upload the new ${label}.chain.pem` }
+        ? { cause: `the camera's certificate expired on ${day(f.detail)}`, fix: `renew it: lantrust ca issue --dir ca --name ${label} with the same names, and upload the new ${label}.chain.pem` }
         : { cause: `${who(path, f.at)} expired on ${day(f.detail)}`, fix: f.at === path.length - 1 ? 'make a new root, trust it everywhere, and re-issue the cameras from it' : 'renew the intermediate and re-issue the camera certificates from it' };
     case 'not-yet-valid':
       return { cause: `${who(path, f.at)} is not valid until ${day(f.detail)}; the camera's or this PC's clock is probably wrong`, fix: "set the camera's and the PC's clocks (NTP), or re-issue with a start date in the past" };
     case 'sha1':
-      return { cause: `${who(path, f.at)} is signed with SHA-1 (${f.detail}), which Chrome refuses`, fix: `re-issue it with SHA-256 (lantrust ca issue ${label}) and upload ${label}.chain.pem` };
+      return { cause: `${who(path, f.at)} is signed with SHA-1 (${f.detail}), which Chrome refuses`, fix: `re-issue it with SHA-256 (lantrust ca issue --dir ca --name ${label}) and upload ${label}.chain.pem` };
     case 'weak-key':
       return { cause: `${who(path, f.at)} has a ${f.detail} key, too weak for Chrome`, fix: `make a new key on the camera (EC P-256 or RSA 2048+) and re-issue ${label}'s certificate` };
     case 'name-mismatch': {
