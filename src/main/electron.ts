@@ -19,7 +19,8 @@ const ORIGIN = `${SCHEME}://lantrust`;
 const RENDERER = fileURLToPath(new URL('../renderer/', import.meta.url));
 const FILES: Record<string, string> = { '/index.html': 'text/html', '/app.js': 'text/javascript', '/styles.css': 'text/css' };
 
-protocol.registerSchemesAsPrivileged([{ scheme: SCHEME, privileges: { standard: true, secure: true } }]);
+// standard + secure: a real origin (app://lantrust) for the page and its ES module; no other powers.
+protocol.registerSchemesAsPrivileged([{ scheme: SCHEME, privileges: { standard: true, secure: true, supportFetchAPI: true, corsEnabled: true } }]);
 app.enableSandbox();
 
 /** --config FILE (development), else the profile the installer baked in, else the demo company. */

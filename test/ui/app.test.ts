@@ -283,4 +283,23 @@ describe('lantrust ui without --config (demo company)', () => {
     expect(code).toBe(2);
     expect(err.trim().split('\n')).toHaveLength(1);
   });
+
+  it('refuses a profile whose root does not match its pin, in one sentence, before serving anything', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'lantrust-ui-pin-'));
+    try {
+      const k = generateKeyPairSync('ec', { namedCurve: 'prime256v1' });
+      writeFileSync(join(dir, 'root.pem'), cert({ cn: 'Pin Root', key: k.publicKey, signer: k.privateKey, from: Date.now() - 3600e3, to: Date.now() + 864e5, ca: true }));
+      writeFileSync(join(dir, 'lantrust.json'), JSON.stringify({ company: 'Pin Co', root: 'root.pem', sha256: 'ab'.repeat(32), cameras: [] }));
+      const child = spawn(process.execPath, [BIN, 'ui', '--config', join(dir, 'lantrust.json'), '--no-open'], { stdio: ['ignore', 'pipe', 'pipe'] });
+      let out = '';
+      child.stdout.on('data', (d: Buffer) => (out += d.toString()));
+      child.stderr.on('data', (d: Buffer) => (out += d.toString()));
+      const code = await new Promise<number | null>((resolve) => child.on('exit', resolve));
+      expect(code).toBe(2);
+      expect(out).toMatch(/^lantrust: the root .* does not match the SHA-256 pinned in the company profile .*\n$/);
+      expect(out).not.toMatch(/127\.0\.0\.1/);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
 });
