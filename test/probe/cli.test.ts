@@ -94,6 +94,12 @@ describe('lantrust test (CLI)', () => {
 });
 
 describe('fleet and hostile endpoints', () => {
+  test('a name that does not resolve is ERR_NAME_NOT_RESOLVED with the --resolve hint', async () => {
+    const [r] = await testUrls(['https://no-such-camera.invalid/'], { timeoutMs: 1500 });
+    expect(r!.chrome.error).toBe('net::ERR_NAME_NOT_RESOLVED');
+    expect(r!.chrome.fix).toContain('--resolve');
+  });
+
   test('a huge chain of look-alike CAs (same name, different keys) ends quickly with AUTHORITY_INVALID', async () => {
     // 14 CAs all named "Loop", each signed by the previous one's key: every one is a candidate issuer of every other
     const loops: ReturnType<typeof makeCa>[] = [];
