@@ -231,6 +231,8 @@ describe.skipIf(!chromium || !certutil)('lantrust ui in Chromium', () => {
     expect(report.results.map((r) => r.result.chrome.error).sort()).toEqual(['net::ERR_CERT_DATE_INVALID', 'net::OK']);
     const [html] = await Promise.all([page.waitForEvent('download'), page.click('#export-html')]);
     expect(readFileSync((await html.path())!, 'utf8')).toContain('net::ERR_CERT_DATE_INVALID');
+    await page.click('#copy-diag');
+    await expect.poll(() => page.locator('#helpdesk-status').textContent()).toBe('Diagnostics copied: paste them into your ticket or e-mail.');
     await page.screenshot({ path: join(ART, '6-helpdesk.png') });
   });
 
