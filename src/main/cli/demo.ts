@@ -2,7 +2,7 @@
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import type { DemoContext } from '../demo/context.js';
+import { newDemoContext } from '../demo/context.js';
 import { steps } from '../demo/steps.js';
 import { parse } from './args.js';
 import { color } from './format.js';
@@ -20,22 +20,10 @@ Nothing here touches this machine's trust stores or the network: the camera runs
 export async function run(args: string[]): Promise<number> {
   const { values } = parse('demo', args, { 'no-open': { type: 'boolean' }, keep: { type: 'boolean' } }, false);
   const dir = await mkdtemp(join(tmpdir(), 'lantrust-demo-'));
-  const ctx: DemoContext = {
-    dir,
-    company: 'Demo Company',
-    permitDns: ['cams.demo.test'],
-    permitCidr: ['127.0.0.0/8'],
-    caDir: join(dir, 'ca'),
-    rootPem: join(dir, 'ca', 'root.pem'),
-    cameraKey: join(dir, 'ca', 'lobby-cam.key'),
-    cameraChain: join(dir, 'ca', 'lobby-cam.chain.pem'),
-    cameraLabel: 'lobby-cam',
-    cameraHost: 'lobby.cams.demo.test',
+  const ctx = newDemoContext(dir, {
     noOpen: Boolean(values['no-open']),
     say: (t) => process.stdout.write(`   ${t.replace(/\n/g, '\n   ')}\n`),
-    cleanup: [],
-    results: {},
-  };
+  });
   process.stdout.write(`${color.bold('lantrust demo')}: a company with one Axis camera, from nothing to "Chrome shows the picture".\nWorking in ${dir}\n`);
   let failed: unknown;
   try {

@@ -1,4 +1,5 @@
 // Shared state of `lantrust demo`: each step reads what earlier steps made and adds its own.
+import { join as joinPath } from 'node:path';
 import type { SimCamera } from '../sim/camera.js';
 
 export interface DemoContext {
@@ -32,4 +33,25 @@ export interface DemoContext {
 export interface DemoStep {
   title: string;
   run(ctx: DemoContext): Promise<void>;
+}
+
+/** The demo company in `dir`: used by `lantrust demo` and by `lantrust ui` without --config. */
+export function newDemoContext(dir: string, opts: { noOpen: boolean; say: (text: string) => void }): DemoContext {
+  const join = (...p: string[]) => joinPath(dir, ...p);
+  return {
+    dir,
+    company: 'Demo Company',
+    permitDns: ['cams.demo.test'],
+    permitCidr: ['127.0.0.0/8'],
+    caDir: join('ca'),
+    rootPem: join('ca', 'root.pem'),
+    cameraKey: join('ca', 'lobby-cam.key'),
+    cameraChain: join('ca', 'lobby-cam.chain.pem'),
+    cameraLabel: 'lobby-cam',
+    cameraHost: 'lobby.cams.demo.test',
+    noOpen: opts.noOpen,
+    say: opts.say,
+    cleanup: [],
+    results: {},
+  };
 }

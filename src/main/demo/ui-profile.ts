@@ -11,7 +11,7 @@ import * as x from '../ca/x509.js';
 import { readOneCertificate } from '../cert/read.js';
 import { startCamera } from '../sim/camera.js';
 import type { StoreEnv } from '../truststore/common.js';
-import type { DemoContext } from './context.js';
+import { newDemoContext, type DemoContext } from './context.js';
 import { caStep, cameraStep } from './step-ca.js';
 
 export interface UiDemo {
@@ -80,22 +80,7 @@ async function startFactoryCamera(): Promise<Awaited<ReturnType<typeof startCame
 /** Everything `lantrust ui` needs without --config: made in a temp folder, removed by close(). */
 export async function startUiDemo(): Promise<UiDemo> {
   const dir = await mkdtemp(join(tmpdir(), 'lantrust-ui-demo-'));
-  const ctx: DemoContext = {
-    dir,
-    company: 'Demo Company',
-    permitDns: ['cams.demo.test'],
-    permitCidr: ['127.0.0.0/8'],
-    caDir: join(dir, 'ca'),
-    rootPem: join(dir, 'ca', 'root.pem'),
-    cameraKey: join(dir, 'ca', 'lobby-cam.key'),
-    cameraChain: join(dir, 'ca', 'lobby-cam.chain.pem'),
-    cameraLabel: 'lobby-cam',
-    cameraHost: 'lobby.cams.demo.test',
-    noOpen: true,
-    say: () => {},
-    cleanup: [],
-    results: {},
-  };
+  const ctx = newDemoContext(dir, { noOpen: true, say: () => {} });
   const close = async () => {
     for (const undo of ctx.cleanup.reverse()) await undo();
     await rm(dir, { recursive: true, force: true });
