@@ -22,7 +22,7 @@ describe('.github/workflows/windows.yml', () => {
     const runs = installer!.steps.map((s) => s.run ?? '').join('\n');
     expect(runs).toMatch(/npm ci/);
     expect(runs).toMatch(/build-installer .*--pfx .*--download/);
-    expect(runs).toMatch(/vitest run test\/windows/);
+    expect(runs).toMatch(/vitest run --config test\/windows\/vitest\.config\.ts/);
     expect(installer!.steps.some((s) => s.uses?.startsWith('actions/upload-artifact'))).toBe(true);
     expect(powershell!.strategy!.matrix.include.map((m) => m.exe)).toEqual(['powershell.exe', 'pwsh.exe']);
   });
