@@ -164,7 +164,7 @@ async function runInit(args: string[]): Promise<number> {
   out('\nNext:');
   out(`  lantrust check-root ${r.files.root}`);
   out(`  lantrust ca issue --dir ${dir} --name lobby-cam --ip ${firstIp(r.settings.constraints.permitCidr)} ${r.settings.constraints.permitDns[0] ? `--dns lobby.${r.settings.constraints.permitDns[0].replace(/^\./, '')}` : ''}`.trimEnd());
-  out(`  lantrust gen --root ${r.files.root}`);
+  out(`  lantrust gen --root ${r.files.root} --out pack`);
   return 0;
 }
 
