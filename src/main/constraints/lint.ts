@@ -38,7 +38,9 @@ export function lintRoot(info: CertInfo, opts: LintOptions = {}): Finding[] {
   } else if (!info.basicConstraints.critical) {
     add('basic-constraints-not-critical', 'warning', 'basicConstraints is not marked critical.', 'Re-issue the root with a critical basicConstraints (`lantrust ca init` does).');
   }
-  if (info.keyUsage && !info.keyUsage.usages.includes('keyCertSign')) {
+  // A device certificate fails on that alone; CA-only rules (keyCertSign, constraints) would be noise.
+  const isCa = Boolean(info.basicConstraints?.ca);
+  if (isCa && info.keyUsage && !info.keyUsage.usages.includes('keyCertSign')) {
     add('no-keycertsign', 'error', `keyUsage (${info.keyUsage.usages.join(', ') || 'empty'}) does not include keyCertSign, so nothing signed by this key is accepted.`, 'Re-issue the root with keyUsage keyCertSign, cRLSign (`lantrust ca init` does).');
   }
   if (!info.selfIssued) {
@@ -82,7 +84,9 @@ export function lintRoot(info: CertInfo, opts: LintOptions = {}): Finding[] {
 
   // --- name constraints ---
   const nc = info.nameConstraints;
-  if (!nc) {
+  if (!isCa) {
+    // nothing more to say about constraints on a certificate that cannot vouch for anything
+  } else if (!nc) {
     add('no-name-constraints', 'error', 'The root has no name constraints: if its key ever leaks, it can impersonate any website (your bank, your mail) on every machine that trusts it.', FIX_CONSTRAIN);
   } else {
     if (!nc.critical) add('name-constraints-not-critical', 'warning', 'nameConstraints is not marked critical (RFC 5280 says it must be); software that ignores it would trust any name.', 'Re-issue the root with critical name constraints (`lantrust ca init` does).');
