@@ -19,7 +19,7 @@ export function readmeText(r: ReadmeInput): string {
   const ps = 'powershell.exe -NoProfile -ExecutionPolicy Bypass -File';
   const lines = [
     `LanTrust IT pack for ${r.company}`,
-    '='.repeat(Math.min(60, 18 + r.company.length)),
+    '='.repeat(Math.min(72, 'LanTrust IT pack for '.length + r.company.length)),
     '',
     `Root:        ${r.info.subject}`,
     `SHA-256:     ${r.info.sha256}`,
