@@ -1,4 +1,4 @@
-// A corpus of TLS endpoints on 127.0.0.1, one per Chrome rule, built at test time (no committed keys).
+// A corpus of TLS endpoints on 127.0.0.1 (and ::1 for IPv6 hosts), one per Chrome rule, built at test time (no committed keys).
 // The expected verdict of each is asked of real Chromium by the tests; nothing here says what it is.
 import { generateKeyPairSync, X509Certificate, type KeyObject } from 'node:crypto';
 import { spawn, type ChildProcess } from 'node:child_process';
@@ -8,16 +8,16 @@ import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import * as x from '../../src/main/ca/x509.js';
 import { buildConstraints, type ConstraintInput } from '../../src/main/constraints/model.js';
-import { findTool } from '../helpers/oracles.js';
+import { findTool, inCI } from '../helpers/oracles.js';
 
 const DAY = 86_400_000;
 type KP = { publicKey: KeyObject; privateKey: KeyObject };
 const kpCache = new Map<string, KP>();
-export function kp(kind: 'ec' | 'rsa2048' | 'rsa1024' = 'ec', slot = ''): KP {
+export function kp(kind: 'ec' | 'rsa2048' | 'rsa1024' | 'rsa768' | 'rsa512' = 'ec', slot = ''): KP {
   const k = `${kind}${slot}`;
   let v = kpCache.get(k);
   if (!v) {
-    v = kind === 'ec' ? generateKeyPairSync('ec', { namedCurve: 'prime256v1' }) : generateKeyPairSync('rsa', { modulusLength: kind === 'rsa2048' ? 2048 : 1024 });
+    v = kind === 'ec' ? generateKeyPairSync('ec', { namedCurve: 'prime256v1' }) : generateKeyPairSync('rsa', { modulusLength: Number(kind.slice(3)) });
     kpCache.set(k, v);
   }
   return v;
@@ -41,6 +41,8 @@ export interface CaSpec {
   constraints?: ConstraintInput;
   notBefore?: Date;
   notAfter?: Date;
+  /** Any further extensions, e.g. an unknown critical one. */
+  extra?: x.Extension[];
 }
 
 export function makeCa(s: CaSpec): Issuer {
@@ -53,6 +55,7 @@ export function makeCa(s: CaSpec): Issuer {
   ext.push(x.subjectKeyIdentifier(key.publicKey));
   if (s.parent) ext.push(x.authorityKeyIdentifier(s.parent.key.publicKey));
   if (s.constraints) ext.push(x.nameConstraints(buildConstraints(s.constraints)));
+  ext.push(...(s.extra ?? []));
   const der = x.buildCertificate({
     subject: name,
     issuer: s.parent?.name ?? name,
@@ -77,6 +80,7 @@ export interface LeafSpec {
   eku?: string[] | null;
   notBefore?: Date;
   notAfter?: Date;
+  extra?: x.Extension[];
 }
 
 export function makeLeaf(s: LeafSpec): { der: Buffer; pem: string; key: KP } {
@@ -87,6 +91,7 @@ export function makeLeaf(s: LeafSpec): { der: Buffer; pem: string; key: KP } {
   if (s.eku !== null) ext.push(x.extKeyUsage(s.eku ?? ['serverAuth']));
   if (!s.noSan) ext.push(x.subjectAltName({ ...(s.dns ? { dns: s.dns } : {}), ...(s.ip ? { ip: s.ip } : {}) }));
   if (s.issuer) ext.push(x.authorityKeyIdentifier(s.issuer.key.publicKey));
+  ext.push(...(s.extra ?? []));
   const der = x.buildCertificate({
     subject,
     issuer: s.issuer?.name ?? subject,
@@ -108,14 +113,34 @@ export interface Endpoint {
 
 const pem = (d: Buffer) => new X509Certificate(d).toString();
 
-/** A Node HTTPS server sending `chain` (leaf first) with the leaf's key. */
+/** An extension no verifier knows (a private-enterprise OID, value NULL). */
+export function unknownExtension(critical: boolean): x.Extension {
+  return { oid: '1.3.6.1.4.1.55555.1.1', critical, value: Buffer.from([0x05, 0x00]) };
+}
+
+/**
+ * Whether this machine can listen on the IPv6 loopback ::1. Absent here = the IPv6 cases can't run;
+ * in CI that is a failure (like a missing oracle), never a silent skip.
+ */
+export async function ipv6Loopback(): Promise<boolean> {
+  const srv = createNet();
+  const ok = await new Promise<boolean>((r) => {
+    srv.once('error', () => r(false));
+    srv.listen(0, '::1', () => r(true));
+  });
+  if (ok) await new Promise<void>((r) => srv.close(() => r()));
+  if (!ok && inCI) throw new Error('IPv6 loopback (::1) is unavailable in CI; the IPv6 corpus cases need it');
+  return ok;
+}
+
+/** A Node HTTPS server sending `chain` (leaf first) with the leaf's key; host "[::1]" listens on ::1 only. */
 export async function serveTls(name: string, host: string, leaf: { der: Buffer; key: KP }, extra: Buffer[] = [], tls: Record<string, unknown> = {}): Promise<Endpoint> {
   const srv = createHttps({ key: leaf.key.privateKey.export({ type: 'pkcs8', format: 'pem' }) as string, cert: [leaf.der, ...extra].map(pem).join(''), ciphers: 'DEFAULT@SECLEVEL=0', ...tls }, (_q, res) => {
     res.writeHead(200, { 'Content-Type': 'text/html' });
     res.end('<!doctype html><title>ok</title>ok');
   });
   srv.on('tlsClientError', () => {});
-  await new Promise<void>((r) => srv.listen(0, '127.0.0.1', r));
+  await new Promise<void>((r) => srv.listen(0, host === '[::1]' ? '::1' : '127.0.0.1', r));
   const port = (srv.address() as AddressInfo).port;
   return { name, url: `https://${host}:${port}/`, close: () => new Promise<void>((r) => (srv.closeAllConnections(), srv.close(() => r()))) };
 }

@@ -78,7 +78,7 @@ function faultWords(f: Fault, v: CertVerdict, host: string, label: string, ancho
     case 'sha1':
       return { cause: `${who(path, f.at)} is signed with SHA-1 (${f.detail}), which Chrome refuses`, fix: `re-issue it with SHA-256 (lantrust ca issue --dir ca --name ${label}) and upload ${label}.chain.pem` };
     case 'weak-key':
-      return { cause: `${who(path, f.at)} has a ${f.detail} key, too weak for Chrome`, fix: `make a new key on the camera (EC P-256 or RSA 2048+) and re-issue ${label}'s certificate` };
+      return { cause: `${who(path, f.at)} has a key too weak for Chrome (${f.detail}; Chrome needs RSA 1024+ or EC)`, fix: `make a new key on the camera (EC P-256 or RSA 2048+) and re-issue ${label}'s certificate` };
     case 'name-mismatch': {
       const san = leaf?.info.subjectAltName;
       const names = san ? [...san.dns, ...san.ip.map((i) => `IP ${i}`)].join(', ') : '';

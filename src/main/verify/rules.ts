@@ -99,8 +99,11 @@ export function pathFaults(p: CandidatePath, now: Date): Fault[] {
     } else if (info.extKeyUsage && !SERVER_AUTH_OK(info.extKeyUsage.usages)) {
       f.push({ id: 'eku', status: 'path', at: 0, detail: info.extKeyUsage.usages.join(', ') });
     }
-    // keys too small to be used at all (BoringSSL's path builder refuses RSA < 1024)
-    if (info.publicKey.type === 'RSA' && (info.publicKey.bits ?? 0) < 1024) f.push({ id: 'weak-key', status: 'path', at: i, detail: `RSA ${info.publicKey.bits}` });
+    // Keys the path builder refuses (RSA < 1024, DSA): kUnacceptablePublicKey, which Chrome maps to
+    // CERT_STATUS_WEAK_KEY, not INVALID (measured on Chromium 156 with RSA 512 and 768 leaves).
+    const k = info.publicKey;
+    if (k.type === 'RSA' && (k.bits ?? 0) < 1024) f.push({ id: 'weak-key', status: 'WEAK_KEY', at: i, detail: `RSA ${k.bits} bits` });
+    if (k.type === 'DSA') f.push({ id: 'weak-key', status: 'WEAK_KEY', at: i, detail: 'DSA' });
   }
   // constraints Chrome's policy adds to the anchor (CACertificatesWithConstraints), checked on the leaf
   const pc = p.anchor?.anchor.policyConstraints;
@@ -122,12 +125,6 @@ export function pathFaults(p: CandidatePath, now: Date): Fault[] {
 /** Checks Chrome makes on the verified chain after path building (CertVerifyProc::Verify). */
 export function outerFaults(p: CandidatePath, host: string, match: { ok: boolean; why?: string }): Fault[] {
   const f: Fault[] = [];
-  const last = p.certs.length - 1;
-  p.certs.forEach((c, i) => {
-    const k = c.info.publicKey;
-    if (k.type === 'RSA' && (k.bits ?? 0) < 1024) f.push({ id: 'weak-key', status: 'WEAK_KEY', at: i, detail: `RSA ${k.bits}` });
-    if (k.type === 'DSA') f.push({ id: 'weak-key', status: 'WEAK_KEY', at: i, detail: 'DSA' });
-  });
   if (!match.ok) f.push({ id: 'name-mismatch', status: 'COMMON_NAME_INVALID', at: 0, detail: `${host}${match.why ? ` (${match.why})` : ''}` });
   return f;
 }
