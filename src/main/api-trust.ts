@@ -2,8 +2,13 @@
 // scope ("just me" / "everyone"), with per-store results. Kept apart so api.ts reads as the op table.
 import type { ParsedCert } from './cert/describe.js';
 import type { Profile, Scope } from './profile.js';
-import type { StoreEnv, StoreId, StoreResult } from './truststore/common.js';
-import { installRoot, rootStatus, uninstallRoot } from './truststore/index.js';
+import { lintRoot } from './constraints/lint.js';
+import { UserError } from './errors.js';
+import { normalizeConstraints, packScript } from './pack/generate.js';
+import { defaultEnv, rootCert, type StoreEnv, type StoreId, type StoreResult } from './truststore/common.js';
+import { installRoot, NAME_CONSTRAINT_FINDINGS, rootStatus, uninstallRoot } from './truststore/index.js';
+import { windowsMachine } from './truststore/windows.js';
+import { isElevated, runPackScriptElevated } from './truststore/windows-elevate.js';
 
 /**
  * Which stores a scope means here. "Just me" = the user's own stores (no admin): Windows
@@ -43,7 +48,21 @@ export async function trustStatus(t: TrustTarget): Promise<StoreResult[]> {
   return r.stores.filter((s) => belongsHere(s.store, t.env?.platform ?? process.platform));
 }
 
-export async function trustChange(kind: 'install' | 'uninstall', t: TrustTarget, scope: Scope, profile: Profile): Promise<{ stores: StoreResult[]; notes: string[] }> {
+export interface TrustChange {
+  stores: StoreResult[];
+  notes: string[];
+  /** Replaces the usual summary (e.g. the user declined Windows' administrator prompt). */
+  summary?: string;
+}
+
+/** "Everyone" on Windows asks for administrator approval (UAC) first when this process isn't elevated. */
+export async function needsAdminPrompt(t: TrustTarget): Promise<boolean> {
+  const env = defaultEnv(envOf(t));
+  return env.platform === 'win32' && !(await isElevated(env));
+}
+
+export async function trustChange(kind: 'install' | 'uninstall', t: TrustTarget, scope: Scope, profile: Profile): Promise<TrustChange> {
+  if (scope === 'LocalMachine' && (t.env?.platform ?? process.platform) === 'win32') return machineChangeWindows(kind, t, profile);
   const stores = scopeStores(scope, t.env?.platform ?? process.platform);
   if (kind === 'uninstall') return uninstallRoot({ root: t.root.der, env: envOf(t), stores });
   return installRoot({
@@ -55,4 +74,36 @@ export async function trustChange(kind: 'install' | 'uninstall', t: TrustTarget,
     ...(profile.constraints?.permitCidr.length ? { permitCidr: profile.constraints.permitCidr } : {}),
     ...(profile.allowUnconstrained ? { allowUnconstrained: true } : {}),
   });
+}
+
+/**
+ * Windows, everyone: the IT pack's own Install-/Uninstall-LanTrustRoot.ps1 -Scope LocalMachine (with
+ * -Browsers: Chrome/Edge constraints policy and Firefox ImportEnterpriseRoots), elevated through UAC
+ * when needed; then LocalMachine\Root is read again so the row shows what is true now.
+ */
+async function machineChangeWindows(kind: 'install' | 'uninstall', t: TrustTarget, profile: Profile): Promise<TrustChange> {
+  const env = defaultEnv(envOf(t));
+  const root = t.root;
+  if (kind === 'install' && !profile.allowUnconstrained) {
+    const nc = lintRoot(root.info).filter((f) => f.severity === 'error' && NAME_CONSTRAINT_FINDINGS.has(f.id));
+    // Same rule as the install engine: LocalMachine\Root would trust an unconstrained root for every name.
+    if (nc.length) throw new UserError(`this certificate is not limited to your company's names (${nc[0]!.message.replace(/\.$/, '')}), so it was not installed for everyone; ask IT for a constrained root or an installer that allows it.`);
+  }
+  const c = profile.constraints ? normalizeConstraints(profile.constraints.permitDns, profile.constraints.permitCidr) : { permitDns: [], permitCidr: [] };
+  const script = packScript(kind === 'install' ? 'Install-LanTrustRoot.ps1' : 'Uninstall-LanTrustRoot.ps1', {
+    rootDer: root.der,
+    sha256: root.info.sha256,
+    company: profile.company,
+    constraints: c,
+    scope: 'LocalMachine',
+  });
+  const out = await runPackScriptElevated({ kind, script, env, elevate: !(await isElevated(env)) });
+  const [now] = await windowsMachine.has(rootCert(root.der, root.info), env);
+  const row: StoreResult = {
+    ...(now ?? { store: 'windows-machine', title: windowsMachine.title, available: true, installed: false }),
+    changed: out.changed,
+    message: out.message,
+    ...(out.ok ? {} : out.declined ? { needsRoot: true } : { error: true }),
+  };
+  return { stores: [row], notes: [], ...(out.declined ? { summary: out.message } : {}) };
 }

@@ -10,7 +10,7 @@ import { UserError, errorMessage } from './errors.js';
 import type { TestResult } from './probe/types.js';
 import { isWebUrl, type Camera, type Helpdesk, type LoadedProfile, type Scope } from './profile.js';
 import type { StoreEnv, StoreResult } from './truststore/common.js';
-import { trustChange, trustStatus } from './api-trust.js';
+import { needsAdminPrompt, trustChange, trustStatus } from './api-trust.js';
 import { NAME_CONSTRAINT_FINDINGS } from './truststore/index.js';
 
 // ---------- what the screens see ----------
@@ -46,6 +46,8 @@ export type ProfileView =
       host: 'electron' | 'web';
       platform: string;
       demo: boolean;
+      /** "Everyone" will make Windows ask for administrator approval (UAC): Windows, not elevated. */
+      adminPrompt: boolean;
     }
   | { ok: false; error: string; helpdesk?: Helpdesk };
 
@@ -140,6 +142,7 @@ export function makeOperations(ctx: ApiContext, host: ApiHost): Operations {
     return ctx.loaded;
   };
   const target = () => ({ root: need().root, ...(ctx.storeEnv ? { env: ctx.storeEnv } : {}) });
+  let adminPrompt: Promise<boolean> | undefined; // one PowerShell start per run, on Windows only
 
   async function status(): Promise<StatusView> {
     const rows = (await trustStatus(target()));
@@ -152,6 +155,7 @@ export function makeOperations(ctx: ApiContext, host: ApiHost): Operations {
     const view = profileView(need(), host, ctx);
     if (kind === 'install' && view.ok && !view.installable) throw new UserError(view.why ?? 'this root cannot be installed.');
     const r = await trustChange(kind, target(), scope, profile);
+    if (r.summary) return { ok: false, summary: r.summary, rows: r.stores, notes: r.notes };
     return summarize(kind, scope, r.stores, r.notes);
   }
 
@@ -205,7 +209,9 @@ export function makeOperations(ctx: ApiContext, host: ApiHost): Operations {
 
   return {
     async profile() {
-      return profileView(ctx.loaded, host, ctx);
+      const view = profileView(ctx.loaded, host, ctx);
+      if (view.ok) view.adminPrompt = await (adminPrompt ??= needsAdminPrompt(target()).catch(() => false));
+      return view;
     },
     status,
     install: (arg) => change('install', arg),
@@ -330,6 +336,7 @@ function profileView(loaded: ApiContext['loaded'], host: ApiHost, ctx: ApiContex
     host: host.kind,
     platform: platform(),
     demo: Boolean(ctx.demo),
+    adminPrompt: false,
   };
   if (profile.helpdesk) view.helpdesk = profile.helpdesk;
   if (errors.length) view.why = `This certificate should not be installed: ${errors[0]!.message.replace(/\.$/, '')}. Ask your IT department for a new installer.`;

@@ -142,6 +142,8 @@ function renderProfile(p: ProfileView): void {
   $<HTMLButtonElement>('uninstall').disabled = false;
   const scope = document.querySelector<HTMLInputElement>(`input[name="scope"][value="${p.scope}"]`);
   if (scope) scope.checked = true;
+  const everyone = document.querySelector('input[name="scope"][value="LocalMachine"]')?.closest('label')?.querySelector('small');
+  if (everyone && p.adminPrompt) everyone.textContent = 'Windows will ask for administrator approval';
   renderCameraList(p.cameras);
   renderContact(p.helpdesk);
 }
@@ -184,9 +186,13 @@ function chosenScope(): 'CurrentUser' | 'LocalMachine' {
 async function change(kind: 'install' | 'uninstall'): Promise<void> {
   const out = $('trust-result');
   const btn = $<HTMLButtonElement>(kind);
-  setResult(out, kind === 'install' ? 'Installing…' : 'Removing…', 'busy');
+  const scope = chosenScope();
+  const label = kind === 'install' ? 'Installing…' : 'Removing…';
+  // Windows shows its UAC prompt (often behind this window's focus): say what we are waiting for.
+  const uac = scope === 'LocalMachine' && profile?.ok === true && profile.adminPrompt;
+  setResult(out, uac ? 'Waiting for Windows to ask for administrator approval…' : label, 'busy');
   try {
-    const r = await busy(btn, kind === 'install' ? 'Installing…' : 'Removing…', () => call(kind, { scope: chosenScope() }));
+    const r = await busy(btn, uac ? 'Waiting for approval…' : label, () => call(kind, { scope }));
     setResult(out, r.summary, r.ok ? 'ok' : 'bad');
     await refreshStatus();
   } catch (e) {

@@ -87,7 +87,7 @@ export function checkRootForPack(info: CertInfo, c: PolicyConstraints, file = 't
   return warnings;
 }
 
-function normalizeConstraints(dns: string[], cidr: string[]): PolicyConstraints {
+export function normalizeConstraints(dns: string[], cidr: string[]): PolicyConstraints {
   // Chrome wants bare domains ("cams.example.com" = it and below) and CIDRs with host bits zero.
   const permitDns = [...new Set(dns.map((d) => parseDnsConstraint(d).replace(/^\./, '')))];
   const permitCidr = [...new Set(cidr.map((c) => formatCidr(parseCidr(c))))];
@@ -113,6 +113,31 @@ function header(name: string, company: string, sha256: string): string {
   ].join('\n');
 }
 
+export interface ScriptInput {
+  rootDer: Buffer;
+  /** The root's SHA-256 as CertInfo shows it (for the header comment). */
+  sha256: string;
+  company: string;
+  constraints: PolicyConstraints;
+  /** Default -Scope of the script. */
+  scope: Scope;
+}
+
+/**
+ * One generated script of the pack, exactly as `lantrust gen` writes it (no root lint: callers decide).
+ * The app's "everyone" install on Windows runs these same bytes elevated (truststore/windows-elevate.ts).
+ */
+export function packScript(name: (typeof SCRIPT_NAMES)[number], s: ScriptInput): Buffer {
+  const marks: Record<string, string> = { '#__LANTRUST_CORE__': renderCore({ rootDer: s.rootDer, company: s.company, constraints: s.constraints }) };
+  const t = readTemplate(name);
+  if (t.includes("'__LANTRUST_SCOPE__'")) marks["'__LANTRUST_SCOPE__'"] = psQuote(s.scope);
+  if (t.includes('#__LANTRUST_GPO_DATA__')) {
+    const blob = gpoCertificateBlob(s.rootDer, { friendlyName: `${s.company} root (lantrust)` });
+    marks['#__LANTRUST_GPO_DATA__'] = `$LanTrustGpoBlobBase64 = '${blob.toString('base64')}'`;
+  }
+  return toScriptFile(header(name, s.company, s.sha256) + fill(t, marks));
+}
+
 /** Builds every file of the pack in memory (nothing is written). */
 export function buildPack(input: PackInput): Pack {
   const constraints = normalizeConstraints(input.permitDns ?? [], input.permitCidr ?? []);
@@ -121,16 +146,7 @@ export function buildPack(input: PackInput): Pack {
   const scope: Scope = input.scope ?? 'LocalMachine';
   if (scope !== 'LocalMachine' && scope !== 'CurrentUser') throw new UserError(`--scope must be LocalMachine or CurrentUser, not "${String(scope)}".`);
   const der = input.rootDer;
-  const sha = input.info.sha256;
-  const core = renderCore({ rootDer: der, company, constraints });
-  const blob = gpoCertificateBlob(der, { friendlyName: `${company} root (lantrust)` });
-  const script = (name: string): Buffer => {
-    const marks: Record<string, string> = { '#__LANTRUST_CORE__': core };
-    const t = readTemplate(name);
-    if (t.includes("'__LANTRUST_SCOPE__'")) marks["'__LANTRUST_SCOPE__'"] = psQuote(scope);
-    if (t.includes('#__LANTRUST_GPO_DATA__')) marks['#__LANTRUST_GPO_DATA__'] = `$LanTrustGpoBlobBase64 = '${blob.toString('base64')}'`;
-    return toScriptFile(header(name, company, sha) + fill(t, marks));
-  };
+  const script = (name: (typeof SCRIPT_NAMES)[number]): Buffer => packScript(name, { rootDer: der, sha256: input.info.sha256, company, constraints, scope });
   const json = (v: unknown) => Buffer.from(`${JSON.stringify(v, null, 2)}\n`);
   const files: PackFile[] = [
     { name: 'Install-LanTrustRoot.ps1', data: script('Install-LanTrustRoot.ps1'), purpose: 'install (GPO startup script, Intune/RMM, by hand)' },
