@@ -243,6 +243,35 @@ describe.skipIf(!chromium || !certutil)('lantrust ui in Chromium', () => {
     expect(nssList(nss.db)).not.toMatch(/UI Test Root/);
   });
 
+  it('"everyone" on Windows without admin: says it waits for the UAC prompt, then shows the answer', async () => {
+    // Only Windows has UAC: the host's two answers that differ there are substituted; the renderer is real.
+    const { DECLINED } = await import('../../src/main/truststore/windows-elevate.js');
+    const p = await browser.newPage({ viewport: { width: 1024, height: 700 } });
+    await p.route('**/api/profile', async (r) => {
+      const res = await r.fetch();
+      const env = (await res.json()) as { ok: true; value: Record<string, unknown> };
+      await r.fulfill({ response: res, json: { ...env, value: { ...env.value, adminPrompt: true } } });
+    });
+    let answer: () => void = () => {};
+    const held = new Promise<void>((go) => (answer = go));
+    await p.route('**/api/install', async (r) => {
+      await held;
+      await r.fulfill({ json: { ok: true, value: { ok: false, summary: DECLINED, rows: [], notes: [] } } });
+    });
+    await p.goto(ui.url);
+    await p.locator('#stores .pill').first().waitFor();
+    expect(await p.locator('label:has(input[value="LocalMachine"]) small').textContent()).toBe('Windows will ask for administrator approval');
+    await p.check('input[name="scope"][value="LocalMachine"]');
+    await p.click('#install');
+    await expect.poll(() => p.locator('#trust-result').textContent()).toBe('Waiting for Windows to ask for administrator approval…');
+    expect(await p.locator('#install').isDisabled()).toBe(true);
+    answer();
+    await expect.poll(() => p.locator('#trust-result').textContent()).toBe(DECLINED);
+    expect(await p.locator('#trust-result').getAttribute('class')).toBe('result bad');
+    await p.screenshot({ path: join(ART, 'everyone-declined.png') });
+    await p.close();
+  });
+
   it('is usable from the keyboard: skip link, then the screens, every field labelled', async () => {
     const p = await browser.newPage({ viewport: { width: 1024, height: 700 } });
     await p.goto(ui.url);

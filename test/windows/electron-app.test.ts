@@ -2,6 +2,7 @@
 // the packaged app (LANTRUST_APP_EXE, with the baked-in profile) or, without it, `electron .` on the
 // demo company. Proves the hardening holds in the real binary, the screens work, and both verdicts
 // (lantrust's prediction and Chromium's own verifier) appear and agree for a camera on 127.0.0.1.
+import { execFileSync } from 'node:child_process';
 import { generateKeyPairSync, X509Certificate } from 'node:crypto';
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
@@ -82,5 +83,27 @@ describe.runIf(process.platform === 'win32')('Electron app (Windows)', () => {
     expect(await ours.textContent()).toBe('net::ERR_CERT_AUTHORITY_INVALID');
     expect(await chromium.textContent()).toBe('net::ERR_CERT_AUTHORITY_INVALID');
     await page.screenshot({ path: join(ART, 'camera.png') });
+  });
+
+  // GitHub's runners are elevated, so no UAC prompt: this runs the same launcher -> hash-checked
+  // Install-/Uninstall-LanTrustRoot.ps1 -Scope LocalMachine -Browsers path on Windows PowerShell 5.1.
+  it('"Everyone on this computer" installs into LocalMachine\\Root with the browser policy, and removes it', async () => {
+    await page.click('nav button[data-screen="trust"]');
+    const fp = (await page.locator('#what code.fp').getAttribute('aria-label'))!.replace(/^SHA-256 fingerprint /, '').replace(/:/g, '').toLowerCase();
+    const ps = (cmd: string) => execFileSync('powershell.exe', ['-NoProfile', '-NonInteractive', '-Command', cmd], { encoding: 'utf8' }).trim();
+    const count = () => ps(`@(Get-ChildItem Cert:\\LocalMachine\\Root | Where-Object { ([BitConverter]::ToString([Security.Cryptography.SHA256]::Create().ComputeHash($_.RawData)) -replace '-', '').ToLower() -eq '${fp}' }).Count`);
+    expect(count()).toBe('0');
+    await page.check('input[name="scope"][value="LocalMachine"]');
+    await page.click('#install');
+    const out = page.locator('#trust-result.ok, #trust-result.bad');
+    await out.waitFor({ timeout: 120_000 });
+    expect(await page.locator('#trust-result').textContent()).toMatch(/^Done: the certificate is now trusted for everyone on this computer/);
+    expect(count()).toBe('1');
+    expect(ps("(Get-ItemProperty -LiteralPath 'HKLM:\\SOFTWARE\\Policies\\Mozilla\\Firefox\\Certificates').ImportEnterpriseRoots")).toBe('1');
+    await page.locator('#stores tr:has-text("Windows (all users)") .pill.ok').waitFor({ timeout: 60_000 });
+    await page.screenshot({ path: join(ART, 'everyone-installed.png') });
+    await page.click('#uninstall');
+    await page.locator('#trust-result.ok:has-text("Removed for everyone")').waitFor({ timeout: 120_000 });
+    expect(count()).toBe('0');
   });
 });
