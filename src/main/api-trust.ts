@@ -7,19 +7,21 @@ import { UserError } from './errors.js';
 import { normalizeConstraints, packScript } from './pack/generate.js';
 import { defaultEnv, rootCert, type StoreEnv, type StoreId, type StoreResult } from './truststore/common.js';
 import { installRoot, NAME_CONSTRAINT_FINDINGS, rootStatus, uninstallRoot } from './truststore/index.js';
+import { windowsPolicy } from './truststore/windows-policy.js';
 import { windowsMachine } from './truststore/windows.js';
 import { isElevated, runPackScriptElevated } from './truststore/windows-elevate.js';
 
 /**
  * Which stores a scope means here. "Just me" = the user's own stores (no admin): Windows
  * CurrentUser\Root, macOS login keychain, the user's NSS/Firefox dbs on Linux. "Everyone" = the
- * machine's stores (admin): LocalMachine\Root, the System keychain, Linux system store + Chrome policy.
+ * machine's stores (admin): LocalMachine\Root + the Chrome/Edge policy on Windows, the System keychain,
+ * Linux system store + Chrome policy.
  */
 export function scopeStores(scope: Scope, platform: NodeJS.Platform): StoreId[] {
   const user = scope === 'CurrentUser';
   switch (platform) {
     case 'win32':
-      return [user ? 'windows-user' : 'windows-machine'];
+      return user ? ['windows-user'] : ['windows-machine', 'windows-policy'];
     case 'darwin':
       return user ? ['macos-user', 'firefox'] : ['macos-system'];
     default:
@@ -79,7 +81,7 @@ export async function trustChange(kind: 'install' | 'uninstall', t: TrustTarget,
 /**
  * Windows, everyone: the IT pack's own Install-/Uninstall-LanTrustRoot.ps1 -Scope LocalMachine (with
  * -Browsers: Chrome/Edge constraints policy and Firefox ImportEnterpriseRoots), elevated through UAC
- * when needed; then LocalMachine\Root is read again so the row shows what is true now.
+ * when needed; then LocalMachine\Root and the Chrome/Edge policy are read again so the rows show what is true now.
  */
 async function machineChangeWindows(kind: 'install' | 'uninstall', t: TrustTarget, profile: Profile): Promise<TrustChange> {
   const env = defaultEnv(envOf(t));
@@ -98,12 +100,16 @@ async function machineChangeWindows(kind: 'install' | 'uninstall', t: TrustTarge
     scope: 'LocalMachine',
   });
   const out = await runPackScriptElevated({ kind, script, env, elevate: !(await isElevated(env)) });
-  const [now] = await windowsMachine.has(rootCert(root.der, root.info), env);
+  const cert = rootCert(root.der, root.info);
+  const [now] = await windowsMachine.has(cert, env);
   const row: StoreResult = {
     ...(now ?? { store: 'windows-machine', title: windowsMachine.title, available: true, installed: false }),
     changed: out.changed,
     message: out.message,
     ...(out.ok ? {} : out.declined ? { needsRoot: true } : { error: true }),
   };
-  return { stores: [row], notes: [], ...(out.declined ? { summary: out.message } : {}) };
+  // The pack script wrote (or removed) the Chrome/Edge policy too when it could: show that row fresh.
+  // A failed re-read is shown on its row but doesn't turn a done install into a failure.
+  const policy = (await windowsPolicy.has(cert, env)).map(({ error: _read, ...r }) => r);
+  return { stores: [row, ...policy], notes: [], ...(out.declined ? { summary: out.message } : {}) };
 }

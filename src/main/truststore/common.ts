@@ -7,9 +7,9 @@ import { homedir } from 'node:os';
 import { delimiter, dirname, join } from 'node:path';
 import type { CertInfo } from '../cert/describe.js';
 
-export type StoreId = 'nss' | 'firefox' | 'system' | 'chrome-policy' | 'windows-user' | 'windows-machine' | 'macos-user' | 'macos-system';
+export type StoreId = 'nss' | 'firefox' | 'system' | 'chrome-policy' | 'windows-user' | 'windows-machine' | 'windows-policy' | 'macos-user' | 'macos-system';
 
-export const STORE_IDS: readonly StoreId[] = ['nss', 'firefox', 'system', 'chrome-policy', 'windows-user', 'windows-machine', 'macos-user', 'macos-system'];
+export const STORE_IDS: readonly StoreId[] = ['nss', 'firefox', 'system', 'chrome-policy', 'windows-user', 'windows-machine', 'windows-policy', 'macos-user', 'macos-system'];
 
 /** Where the adapters look. Tests and the demo point these at temp folders. */
 export interface StoreEnv {
@@ -78,7 +78,7 @@ export interface StoreResult {
 
 /** Options only some stores use. */
 export interface AddOptions {
-  /** Chrome/Chromium policy constraints (CACertificatesWithConstraints); other stores ignore them. */
+  /** Chrome/Chromium/Edge policy constraints (CACertificatesWithConstraints: chrome-policy, windows-policy); other stores ignore them. */
   permitDns?: string[];
   permitCidr?: string[];
   /** Make the store's database when there is none yet (only when the user chose this store explicitly). */

@@ -10,6 +10,7 @@ import { firefox } from './firefox.js';
 import { linuxSystem } from './linux-system.js';
 import { macosSystem, macosUser } from './macos.js';
 import { nss } from './nss.js';
+import { windowsPolicy } from './windows-policy.js';
 import { windowsMachine, windowsUser } from './windows.js';
 
 export type { AddOptions, Detection, RootCert, StoreAdapter, StoreEnv, StoreId, StoreResult } from './common.js';
@@ -19,6 +20,7 @@ export { STORE_IDS, defaultEnv } from './common.js';
 export const ADAPTERS: Record<StoreId, StoreAdapter> = {
   'windows-machine': windowsMachine,
   'windows-user': windowsUser,
+  'windows-policy': windowsPolicy,
   'macos-system': macosSystem,
   'macos-user': macosUser,
   system: linuxSystem,
@@ -28,6 +30,9 @@ export const ADAPTERS: Record<StoreId, StoreAdapter> = {
 };
 
 /** Lint findings whose risk policy constraints (--permit-*) or --allow-unconstrained can accept. */
+/** Stores that carry the --permit constraints themselves (Chrome/Edge CACertificatesWithConstraints). */
+export const POLICY_STORES: ReadonlySet<StoreId> = new Set<StoreId>(['chrome-policy', 'windows-policy']);
+
 export const NAME_CONSTRAINT_FINDINGS = new Set(['no-name-constraints', 'empty-name-constraints', 'ip-names-open', 'dns-names-open', 'only-exclusions']);
 
 export interface RootOptions {
@@ -42,7 +47,7 @@ export interface RootOptions {
 export interface InstallOptions extends RootOptions {
   /** Expected SHA-256 of the root (hex, colons and case ignored); refused when different. */
   sha256?: string;
-  /** Chrome/Chromium policy constraints (apply only to the chrome-policy store). */
+  /** Chrome/Chromium/Edge policy constraints (apply only to the chrome-policy and windows-policy stores). */
   permitDns?: string[];
   permitCidr?: string[];
   /** Accept a root without (sufficient) name constraints. */
@@ -132,6 +137,8 @@ export async function installRoot(opts: InstallOptions): Promise<InstallReport> 
   const notes: string[] = [];
   const policy = Boolean(opts.permitDns?.length || opts.permitCidr?.length);
   let { ids, explicit } = await chooseStores(opts.stores, env);
+  // The store that carries --permit constraints here (chrome-policy on Linux, windows-policy on Windows), for messages.
+  const ps = env.platform === 'win32' ? 'windows-policy' : 'chrome-policy';
   const ncErrors = errors.filter((f) => NAME_CONSTRAINT_FINDINGS.has(f.id));
   if (ncErrors.length && !opts.allowUnconstrained) {
     if (!policy) {
@@ -140,20 +147,20 @@ export async function installRoot(opts: InstallOptions): Promise<InstallReport> 
         findings,
       );
     }
-    const others = ids.filter((s) => s !== 'chrome-policy');
+    const others = ids.filter((s) => !POLICY_STORES.has(s));
     if (explicit && others.length) {
       throw new InstallRefused(
-        `the root is not name-constrained, and --permit-dns/--permit-cidr constrain it only in the chrome-policy store, not in ${others.join(', ')}; nothing was installed — install with --store chrome-policy only, or add --allow-unconstrained.`,
+        `the root is not name-constrained, and --permit-dns/--permit-cidr constrain it only in the ${ps} store, not in ${others.join(', ')}; nothing was installed — install with --store ${ps} only, or add --allow-unconstrained.`,
         findings,
       );
     }
-    if (others.length) notes.push(`Skipped ${others.join(', ')}: the root is not name-constrained, and the --permit constraints apply only to the chrome-policy store (add --allow-unconstrained to install there anyway).`);
-    ids = ids.filter((s) => s === 'chrome-policy');
+    if (others.length) notes.push(`Skipped ${others.join(', ')}: the root is not name-constrained, and the --permit constraints apply only to the ${ps} store (add --allow-unconstrained to install there anyway).`);
+    ids = ids.filter((s) => POLICY_STORES.has(s));
     if (!explicit && !ids.length) {
       throw new InstallRefused('the root is not name-constrained and the Chrome policy store (the only one --permit constraints apply to) is not available here; nothing was installed.', findings);
     }
   }
-  if (policy) notes.push('--permit-dns/--permit-cidr apply only to the chrome-policy store (Chrome/Chromium CACertificatesWithConstraints); other stores trust the root with its own constraints.');
+  if (policy) notes.push(`--permit-dns/--permit-cidr apply only to the ${ps} store (Chrome/Chromium/Edge CACertificatesWithConstraints); other stores trust the root with its own constraints.`);
   const stores: StoreResult[] = [];
   for (const id of ids) {
     stores.push(...(await ADAPTERS[id].add(cert, env, { ...(opts.permitDns ? { permitDns: opts.permitDns } : {}), ...(opts.permitCidr ? { permitCidr: opts.permitCidr } : {}), create: explicit })));

@@ -16,6 +16,7 @@
 #   Get-LanTrustStatus  -Scope CurrentUser               -> object: Scope, Present, Count, Thumbprint, Sha256, Subject
 #   Set-LanTrustBrowserPolicy    -Scope LocalMachine     -> list of policy values written (Windows only)
 #   Remove-LanTrustBrowserPolicy -Scope LocalMachine     -> list of policy values removed (Windows only)
+#   Get-LanTrustBrowserPolicyStatus -Scope LocalMachine  -> compressed JSON: per hive and browser, is the root listed
 # Every failure is thrown as one sentence (a pin mismatch throws before any store is opened).
 
 function Test-LanTrustWindows {
@@ -300,4 +301,77 @@ function Remove-LanTrustBrowserPolicy {
     }
     Write-LanTrustLog ('browser policies removed: ' + ($removed -join ', '))
     return $removed
+}
+
+function Get-LanTrustRegistryValue {
+    # One registry value, or $null when the key or value is missing. Tests redefine this (fake registry).
+    param([string]$Path, [string]$Name)
+    if (-not (Test-Path -LiteralPath $Path)) { return $null }
+    $item = Get-ItemProperty -LiteralPath $Path -Name $Name -ErrorAction SilentlyContinue
+    if ($null -eq $item) { return $null }
+    return $item.$Name
+}
+
+function Get-LanTrustRegistryValueNames {
+    # The value names under a key (empty when the key is missing). Tests redefine this (fake registry).
+    param([string]$Path)
+    if (-not (Test-Path -LiteralPath $Path)) { return @() }
+    return @((Get-Item -LiteralPath $Path -ErrorAction SilentlyContinue).GetValueNames())
+}
+
+function Test-LanTrustBase64Is {
+    # Does this base64 text decode to a certificate with the pinned SHA-256? (Spacing and line breaks ignored.)
+    param($Text, [string]$Pin)
+    if (-not ($Text -is [string]) -or -not $Text) { return $false }
+    try {
+        $bytes = [System.Convert]::FromBase64String(($Text -replace '\s', ''))
+    } catch {
+        return $false
+    }
+    return ((Get-LanTrustSha256Hex -Bytes $bytes) -eq $Pin)
+}
+
+function Get-LanTrustBrowserPolicyStatus {
+    # Reads the Chrome and Edge policy keys of each hive: is the root in CACertificatesWithConstraints
+    # (a REG_SZ holding JSON) or in CACertificates\<n>? Never throws on what other admins wrote there.
+    [CmdletBinding()]
+    param([string[]]$Scope = @('LocalMachine'), [string]$RootBase64 = $LanTrustRootBase64, [string]$Sha256 = $LanTrustSha256)
+    $root = Get-LanTrustRoot -RootBase64 $RootBase64 -Sha256 $Sha256
+    $pin = Get-LanTrustSha256Hex -Bytes $root.RawData
+    $rows = @()
+    foreach ($s in $Scope) {
+        $hive = Get-LanTrustPolicyHive -Scope $s
+        foreach ($b in @(@('Chrome', 'SOFTWARE\Policies\Google\Chrome'), @('Edge', 'SOFTWARE\Policies\Microsoft\Edge'))) {
+            $path = $hive + '\' + $b[1]
+            $row = [ordered]@{ scope = $s; browser = $b[0]; path = $path; constrained = $false; plain = $false; unreadable = $false; dns = @(); cidrs = @() }
+            $json = Get-LanTrustRegistryValue -Path $path -Name 'CACertificatesWithConstraints'
+            if ($json -is [array]) { $json = ($json -join "`n") }
+            if ($null -ne $json -and ([string]$json).Trim()) {
+                $entries = $null
+                try {
+                    # Assigned first: Windows PowerShell 5.1 emits a JSON array as ONE object, not its items.
+                    $entries = ConvertFrom-Json -InputObject ([string]$json) -ErrorAction Stop
+                } catch {
+                    $row.unreadable = $true
+                }
+                foreach ($e in @($entries)) {
+                    if ($null -eq $e -or -not ($e -is [System.Management.Automation.PSCustomObject])) { continue }
+                    if (Test-LanTrustBase64Is -Text $e.certificate -Pin $pin) {
+                        $row.constrained = $true
+                        $c = $e.constraints
+                        if ($c -is [System.Management.Automation.PSCustomObject]) {
+                            $row.dns = @(@($c.permitted_dns_names) | Where-Object { $_ -is [string] })
+                            $row.cidrs = @(@($c.permitted_cidrs) | Where-Object { $_ -is [string] })
+                        }
+                    }
+                }
+            }
+            $list = $path + '\CACertificates'
+            foreach ($n in @(Get-LanTrustRegistryValueNames -Path $list)) {
+                if (Test-LanTrustBase64Is -Text (Get-LanTrustRegistryValue -Path $list -Name $n) -Pin $pin) { $row.plain = $true }
+            }
+            $rows += New-Object PSObject -Property $row
+        }
+    }
+    return (ConvertTo-Json -InputObject @($rows) -Depth 4 -Compress)
 }
