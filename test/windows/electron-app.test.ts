@@ -70,6 +70,9 @@ describe.runIf(process.platform === 'win32')('Electron app (Windows)', () => {
   it('shows the company, the pinned fingerprint and the Windows stores', async () => {
     expect(await page.locator('#pin').isVisible()).toBe(true);
     expect(await page.locator('#stores').textContent()).toContain('Windows (current user)');
+    // Chrome/Edge policy (HKLM\SOFTWARE\Policies) read by Get-LanTrustBrowserPolicyStatus under Windows PowerShell 5.1: a row, not an error.
+    expect(await page.locator('#stores tr:has-text("Chrome/Edge policy") .pill').count()).toBeGreaterThan(0);
+    expect(await page.locator('#stores tr:has-text("Chrome/Edge policy")').first().textContent()).not.toContain('could not read');
     await page.screenshot({ path: join(ART, 'trust.png') });
   });
 

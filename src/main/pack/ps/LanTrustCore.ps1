@@ -316,7 +316,9 @@ function Get-LanTrustRegistryValueNames {
     # The value names under a key (empty when the key is missing). Tests redefine this (fake registry).
     param([string]$Path)
     if (-not (Test-Path -LiteralPath $Path)) { return @() }
-    return @((Get-Item -LiteralPath $Path -ErrorAction SilentlyContinue).GetValueNames())
+    $key = Get-Item -LiteralPath $Path -ErrorAction SilentlyContinue
+    if ($null -eq $key) { return @() }
+    return @($key.GetValueNames())
 }
 
 function Test-LanTrustBase64Is {
