@@ -9,14 +9,14 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { bundledProfilePath, buildInstaller, type BuildInstallerResult } from '../../src/main/build/index.js';
 import { PROJECT_ROOT } from '../../src/main/build/stage.js';
 import { loadProfileAndRoot } from '../../src/main/profile.js';
-import { findTool, has } from '../helpers/oracles.js';
+import { findTool } from '../helpers/oracles.js';
 import { makeTestSigner, type TestSigner } from '../sign/fixtures.js';
 import { fakeElectronExe } from '../sign/pe.js';
 import { writeProfile, type TestProfile } from './fixtures.js';
 
 const require = createRequire(import.meta.url);
 
-describe.skipIf(!has('osslsigncode') || !has('openssl'))('electron-builder pipeline (dir target, offline)', () => {
+describe('electron-builder pipeline (dir target, offline)', () => {
   // Inside the checkout (test-artifacts/ is git-ignored) so electron-builder resolves from node_modules.
   const work = join(PROJECT_ROOT, 'test-artifacts', `pipeline-${process.pid}`);
   const project = join(work, 'project');
@@ -61,7 +61,7 @@ describe.skipIf(!has('osslsigncode') || !has('openssl'))('electron-builder pipel
   it('the program is named and described for the company, and signed through our hook (osslsigncode verifies it)', () => {
     const exe = join(out, 'win-unpacked', 'LanTrust.exe');
     expect(r.artifacts).toEqual([{ file: exe, bytes: readFileSync(exe).length, signed: true }]);
-    const v = spawnSync(findTool('osslsigncode')!, ['verify', '-in', exe, '-CAfile', signer.certPem], { encoding: 'utf8' });
+    const v = spawnSync(findTool('osslsigncode'), ['verify', '-in', exe, '-CAfile', signer.certPem], { encoding: 'utf8' });
     expect(v.status, v.stdout + v.stderr).toBe(0);
     const ResEdit = require('resedit') as typeof import('resedit');
     const res = ResEdit.NtExecutableResource.from(ResEdit.NtExecutable.from(readFileSync(exe), { ignoreCert: true }));

@@ -12,7 +12,7 @@ import { UserError } from '../../src/main/errors.js';
 import { tempDir } from '../helpers/certs.js';
 import { findTool } from '../helpers/oracles.js';
 
-const openssl = findTool('openssl')!;
+const openssl = findTool('openssl');
 const PASS = 'correct horse battery staple';
 
 function ossl(args: string[], input?: string): { code: number; out: string } {

@@ -35,7 +35,7 @@ describe('describing a certificate', () => {
     expect(info.nameConstraints?.permitted.map((s) => `${s.type}:${s.value}`)).toEqual(['dns:cams.example.com', 'ip:192.168.0.0/16', 'ip:fd00::/8']);
     expect(info.nameConstraints?.excluded).toEqual([]);
     const openssl = findTool('openssl');
-    if (openssl) {
+    {
       const f = writeTemp(tempDir(), 'r.pem', r.pem);
       const text = execFileSync(openssl, ['x509', '-in', f, '-noout', '-ext', 'nameConstraints'], { encoding: 'utf8' });
       expect(text).toMatch(/DNS:cams\.example\.com/);

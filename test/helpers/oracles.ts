@@ -1,5 +1,5 @@
 // The real things our verdicts are checked against: headless Chromium, NSS certutil, pwsh, openssl.
-// In CI (CI=true) a missing oracle is a failure, never a skip.
+// A missing oracle is a failure, never a skip: `bash .ci/run` installs them all on Debian.
 import { execFileSync, spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { homedir, tmpdir } from 'node:os';
@@ -14,22 +14,14 @@ const CANDIDATES: Record<string, string[]> = {
   testssl: ['/usr/bin/testssl'],
 };
 
-export const inCI = process.env.CI === 'true' || process.env.CI === '1';
-
-/** Path of an oracle tool, or undefined when absent outside CI. In CI, absence throws. */
-export function findTool(name: keyof typeof CANDIDATES | string): string | undefined {
+/** Path of an oracle tool; throws when it is missing, so a test that needs it fails instead of skipping. */
+export function findTool(name: keyof typeof CANDIDATES | string): string {
   const env = process.env[`LANTRUST_${name.toUpperCase()}`];
   const found = [env, ...(CANDIDATES[name] ?? [])].find((p): p is string => Boolean(p && existsSync(p)));
   if (found) return found;
   const which = spawnSync('sh', ['-c', `command -v ${name}`], { encoding: 'utf8' });
   if (which.status === 0 && which.stdout.trim()) return which.stdout.trim();
-  if (inCI) throw new Error(`oracle "${name}" is missing in CI; .ci/run must install it`);
-  return undefined;
-}
-
-/** True when the tool exists; use with describe.skipIf(!has('chromium')) — in CI findTool throws instead. */
-export function has(name: string): boolean {
-  return findTool(name) !== undefined;
+  throw new Error(`oracle "${name}" is missing; run \`bash .ci/run\` (or install it) before the tests`);
 }
 
 /** A temp HOME with an empty NSS db at ~/.pki/nssdb (what Chromium on Linux reads). */
@@ -37,16 +29,16 @@ export function makeNssHome(): { home: string; db: string; cleanup(): void } {
   const home = mkdtempSync(join(tmpdir(), 'lantrust-home-'));
   const db = join(home, '.pki', 'nssdb');
   mkdirSync(db, { recursive: true });
-  execFileSync(findTool('certutil')!, ['-d', `sql:${db}`, '-N', '--empty-password']);
+  execFileSync(findTool('certutil'), ['-d', `sql:${db}`, '-N', '--empty-password']);
   return { home, db, cleanup: () => rmSync(home, { recursive: true, force: true }) };
 }
 
 export function nssAddRoot(db: string, pemFile: string, nick: string): void {
-  execFileSync(findTool('certutil')!, ['-d', `sql:${db}`, '-A', '-t', 'C,,', '-n', nick, '-i', pemFile]);
+  execFileSync(findTool('certutil'), ['-d', `sql:${db}`, '-A', '-t', 'C,,', '-n', nick, '-i', pemFile]);
 }
 
 export function nssList(db: string): string {
-  return execFileSync(findTool('certutil')!, ['-d', `sql:${db}`, '-L'], { encoding: 'utf8' });
+  return execFileSync(findTool('certutil'), ['-d', `sql:${db}`, '-L'], { encoding: 'utf8' });
 }
 
 export const CHROMIUM_FLAGS = [
@@ -75,7 +67,7 @@ export function chromeVerdict(url: string, opts: ChromeOptions): string {
   const profile = mkdtempSync(join(tmpdir(), 'lantrust-chrome-'));
   try {
     const args = [...CHROMIUM_FLAGS, `--user-data-dir=${profile}`, ...(opts.hostRules ? [`--host-resolver-rules=${opts.hostRules}`] : []), '--dump-dom', url];
-    const r = spawnSync(findTool('chromium')!, args, { env: { ...process.env, HOME: opts.home }, encoding: 'utf8', timeout: 60_000 });
+    const r = spawnSync(findTool('chromium'), args, { env: { ...process.env, HOME: opts.home }, encoding: 'utf8', timeout: 60_000 });
     const m = /Page load failed: (net::ERR_[A-Z_0-9]+)/.exec(`${r.stderr}${r.stdout}`);
     if (m) return m[1]!;
     if (r.stdout.includes('<html')) return 'net::OK';
@@ -93,7 +85,7 @@ export async function chromeVerdicts(urls: string[], opts: ChromeOptions): Promi
   const { chromium } = await import('playwright-core');
   const profile = mkdtempSync(join(tmpdir(), 'lantrust-chrome-'));
   const browser = await chromium.launch({
-    executablePath: findTool('chromium')!,
+    executablePath: findTool('chromium'),
     args: [...CHROMIUM_FLAGS.filter((f) => f !== '--headless'), ...(opts.hostRules ? [`--host-resolver-rules=${opts.hostRules}`] : [])],
     env: { ...process.env, HOME: opts.home } as Record<string, string>,
   });

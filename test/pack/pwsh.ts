@@ -12,7 +12,7 @@ export interface PwshResult {
   stderr: string;
 }
 
-export function pwshPath(): string | undefined {
+export function pwshPath(): string {
   return findTool('pwsh');
 }
 
@@ -22,7 +22,7 @@ export function tempHome(): string {
 
 /** Runs `pwsh -File file args...` with HOME=home: the way GPO/Intune run a script, exit code included. */
 export function pwshFile(file: string, args: string[], home: string): PwshResult {
-  const r = spawnSync(pwshPath()!, ['-NoProfile', '-NonInteractive', '-ExecutionPolicy', 'Bypass', '-File', file, ...args], {
+  const r = spawnSync(pwshPath(), ['-NoProfile', '-NonInteractive', '-ExecutionPolicy', 'Bypass', '-File', file, ...args], {
     env: { ...process.env, HOME: home, POWERSHELL_TELEMETRY_OPTOUT: '1', POWERSHELL_UPDATECHECK: 'Off', DOTNET_CLI_TELEMETRY_OPTOUT: '1' },
     encoding: 'utf8',
     timeout: 120_000,

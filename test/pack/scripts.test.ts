@@ -40,7 +40,7 @@ describe('generated scripts: text', () => {
   });
 });
 
-describe.skipIf(!pwsh)('generated scripts under the real PowerShell', () => {
+describe('generated scripts under the real PowerShell', () => {
   const home = tempHome();
   afterAll(() => rmSync(home, { recursive: true, force: true }));
 

@@ -48,7 +48,7 @@ function expectReport(out: string): void {
   expect(lines).toContain(`2 of ${N} would fail in Chrome.`);
 }
 
-describe.skipIf(!script)('lantrust test progress bar', () => {
+describe('lantrust test progress bar', () => {
   test('on a terminal: one frame per camera on stderr, cleared before the report, and the report is intact', async () => {
     const cmd = [process.execPath, BIN, ...args].map((a) => `'${a.replace(/'/g, `'\\''`)}'`).join(' ');
     const { code, raw } = await new Promise<{ code: number; raw: string }>((resolve) => {

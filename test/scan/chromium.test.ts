@@ -136,7 +136,7 @@ beforeAll(async () => {
   nssAddRoot(nss.db, rootFile, 'scan-test');
   const { chromium: pw } = await import('playwright-core');
   browser = await pw.launch({
-    executablePath: findTool('chromium')!,
+    executablePath: findTool('chromium'),
     args: [...CHROMIUM_FLAGS.filter((f) => f !== '--headless'), `--proxy-server=http://127.0.0.1:${proxy.port}`],
     env: { ...process.env, HOME: nss.home } as Record<string, string>,
   });

@@ -17,7 +17,7 @@ export interface TestSigner {
 }
 
 export function makeTestSigner(opts: { eku?: string; password?: string; key?: 'rsa' | 'ec'; ca?: boolean } = {}): TestSigner {
-  const openssl = findTool('openssl')!;
+  const openssl = findTool('openssl');
   const dir = mkdtempSync(join(tmpdir(), 'lantrust-signer-'));
   const key = join(dir, 'key.pem');
   const certPem = join(dir, 'codesign.pem');

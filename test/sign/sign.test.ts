@@ -9,19 +9,17 @@ import { signFiles, verifySignature } from '../../src/main/sign/index.js';
 import { renderCore, toScriptFile } from '../../src/main/pack/powershell.js';
 import { cli, expectOneSentence } from '../helpers/cli.js';
 import { makeRoot } from '../helpers/certs.js';
-import { findTool, has } from '../helpers/oracles.js';
+import { findTool } from '../helpers/oracles.js';
 import { makeTestSigner, type TestSigner } from './fixtures.js';
 import { minimalPe } from './pe.js';
 
-const canSign = has('osslsigncode') && has('openssl');
-
 /** osslsigncode's own verdict, run independently of our code: exit 0 = intact and chains to caFile. */
 function ossVerify(file: string, caFile: string): { ok: boolean; out: string } {
-  const r = spawnSync(findTool('osslsigncode')!, ['verify', '-in', file, '-CAfile', caFile], { encoding: 'utf8' });
+  const r = spawnSync(findTool('osslsigncode'), ['verify', '-in', file, '-CAfile', caFile], { encoding: 'utf8' });
   return { ok: r.status === 0, out: `${r.stdout}${r.stderr}` };
 }
 
-describe.skipIf(!canSign)('lantrust sign (osslsigncode)', () => {
+describe('lantrust sign (osslsigncode)', () => {
   let s: TestSigner;
   let work: string;
   const script = (name: string, body: string | Buffer) => {
@@ -51,14 +49,12 @@ describe.skipIf(!canSign)('lantrust sign (osslsigncode)', () => {
       expect(text).toContain('# SIG # Begin signature block');
       expect(ossVerify(f, s.certPem).ok).toBe(true);
       // Without trusting the self-signed certificate, osslsigncode rejects the chain: the check can fail.
-      expect(spawnSync(findTool('osslsigncode')!, ['verify', '-in', f]).status).not.toBe(0);
+      expect(spawnSync(findTool('osslsigncode'), ['verify', '-in', f]).status).not.toBe(0);
     }
     // The byte-order mark survives signing (Windows PowerShell 5.1 needs it to read non-ASCII text).
     expect(readFileSync(bom).subarray(0, 3).equals(Buffer.from([0xef, 0xbb, 0xbf]))).toBe(true);
-    if (has('pwsh')) {
-      const out = execFileSync(findTool('pwsh')!, ['-NoProfile', '-NonInteractive', '-File', ascii, '-Name', 'Signed'], { encoding: 'utf8' });
-      expect(out.trim()).toBe('Hello, Signed');
-    }
+    const out = execFileSync(findTool('pwsh'), ['-NoProfile', '-NonInteractive', '-File', ascii, '-Name', 'Signed'], { encoding: 'utf8' });
+    expect(out.trim()).toBe('Hello, Signed');
     // No temporary files are left next to the originals.
     expect(readdirSync(work).filter((n) => n.includes('lantrust-'))).toEqual([]);
   });
@@ -72,10 +68,8 @@ describe.skipIf(!canSign)('lantrust sign (osslsigncode)', () => {
     expect(ossVerify(file, s.certPem).ok).toBe(true);
     const v = await verifySignature(file, { caFile: s.certPem });
     expect(v).toMatchObject({ signed: true, intact: true, trusted: true, ok: true });
-    if (has('pwsh')) {
-      const ps = `$e=$null; $t=$null; [void][System.Management.Automation.Language.Parser]::ParseFile('${file.replace(/'/g, "''")}', [ref]$t, [ref]$e); $e.Count`;
-      expect(execFileSync(findTool('pwsh')!, ['-NoProfile', '-NonInteractive', '-Command', ps], { encoding: 'utf8' }).trim()).toBe('0');
-    }
+    const ps = `$e=$null; $t=$null; [void][System.Management.Automation.Language.Parser]::ParseFile('${file.replace(/'/g, "''")}', [ref]$t, [ref]$e); $e.Count`;
+    expect(execFileSync(findTool('pwsh'), ['-NoProfile', '-NonInteractive', '-Command', ps], { encoding: 'utf8' }).trim()).toBe('0');
   });
 
   it('`lantrust gen --sign-pfx` signs every script of a real pack; each verifies, and the pack still parses in pwsh', () => {
@@ -90,11 +84,9 @@ describe.skipIf(!canSign)('lantrust sign (osslsigncode)', () => {
       const v = ossVerify(join(out, n), s.certPem);
       expect(v.ok, `${n}: ${v.out}`).toBe(true);
     }
-    if (has('pwsh')) {
-      const list = scripts.map((n) => `'${join(out, n).replace(/'/g, "''")}'`).join(',');
-      const ps = `$n = 0; foreach ($f in @(${list})) { $e = $null; $t = $null; [void][System.Management.Automation.Language.Parser]::ParseFile($f, [ref]$t, [ref]$e); $n += $e.Count }; $n`;
-      expect(execFileSync(findTool('pwsh')!, ['-NoProfile', '-NonInteractive', '-Command', ps], { encoding: 'utf8' }).trim()).toBe('0');
-    }
+    const list = scripts.map((n) => `'${join(out, n).replace(/'/g, "''")}'`).join(',');
+    const ps = `$n = 0; foreach ($f in @(${list})) { $e = $null; $t = $null; [void][System.Management.Automation.Language.Parser]::ParseFile($f, [ref]$t, [ref]$e); $n += $e.Count }; $n`;
+    expect(execFileSync(findTool('pwsh'), ['-NoProfile', '-NonInteractive', '-Command', ps], { encoding: 'utf8' }).trim()).toBe('0');
     // A wrong password signs nothing and writes no pack.
     const out2 = join(work, 'pack2');
     const bad = cli(['gen', '--root', rootFile, '--out', out2, '--sign-pfx', s.pfx, '--sign-pass-file', s.wrongPassFile]);

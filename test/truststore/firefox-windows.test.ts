@@ -27,7 +27,7 @@ describe('profiles.ini', () => {
   });
 });
 
-describe.skipIf(!certutil)('Firefox profiles found through profiles.ini', () => {
+describe('Firefox profiles found through profiles.ini', () => {
   let home: string;
   let pki: Pki;
   const profiles: string[] = [];
@@ -68,7 +68,7 @@ describe.skipIf(!certutil)('Firefox profiles found through profiles.ini', () => 
   });
 });
 
-describe.skipIf(!pwsh)('Windows CurrentUser\\Root through LanTrustCore.ps1 under pwsh', () => {
+describe('Windows CurrentUser\\Root through LanTrustCore.ps1 under pwsh', () => {
   let home: string;
   let pki: Pki;
   afterAll(() => rmSync(home, { recursive: true, force: true }));

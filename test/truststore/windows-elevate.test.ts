@@ -79,7 +79,7 @@ describe('command lines and answers (pure)', () => {
   });
 });
 
-describe.skipIf(!pwsh)('under the real PowerShell (pwsh)', () => {
+describe('under the real PowerShell (pwsh)', () => {
   let pki: Pki;
   let home: string;
   let nasty: string;

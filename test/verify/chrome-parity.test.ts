@@ -7,7 +7,7 @@ import { join } from 'node:path';
 import { testUrls } from '../../src/main/probe/index.js';
 import type { TestResult } from '../../src/main/probe/types.js';
 import { chromeVerdicts, findTool, makeNssHome, nssAddRoot } from '../helpers/oracles.js';
-import { ipv6Loopback, kp, makeCa, makeLeaf, refusedPort, serveOpenssl, serveRaw, serveTls, unknownExtension, type Endpoint } from './corpus.js';
+import { requireIpv6Loopback, kp, makeCa, makeLeaf, refusedPort, serveOpenssl, serveRaw, serveTls, unknownExtension, type Endpoint } from './corpus.js';
 
 const DAY = 86_400_000;
 const ago = (d: number) => new Date(Date.now() - d * DAY);
@@ -17,8 +17,8 @@ let chrome: Map<string, string>;
 let ours: Map<string, TestResult>;
 let nss: ReturnType<typeof makeNssHome>;
 let dir: string;
-// IPv6 literal hosts need ::1; without it (never in CI: ipv6Loopback throws there) those cases are skipped, visibly.
-const v6 = await ipv6Loopback();
+// IPv6 literal hosts need ::1: without it the run fails, like a missing oracle.
+await requireIpv6Loopback();
 
 beforeAll(async () => {
   findTool('chromium');
@@ -85,16 +85,12 @@ beforeAll(async () => {
     ['nc-and-expired', (h) => serveTls('nc-and-expired', h, L({ issuer: rootA, dns: [h, 'cam.example.com'], notBefore: ago(30), notAfter: ago(1) }))],
     ['wrong-name-untrusted', (h) => serveTls('wrong-name-untrusted', h, L({ issuer: rootB, dns: ['nope.test'] }))],
     // IPv6 literal hosts (servers on ::1 only): iPAddress SANs and IPv6 name constraints
-    ...(v6
-      ? ([
-          ['v6-ok', () => serveTls('v6-ok', '[::1]', L({ issuer: rootC, ip: ['::1'] }))],
-          ['v6-only-v4-san', () => serveTls('v6-only-v4-san', '[::1]', L({ issuer: rootC, ip: ['127.0.0.1'] }))],
-          ['v6-dns-san-only', () => serveTls('v6-dns-san-only', '[::1]', L({ issuer: rootC, dns: ['localhost'] }))],
-          ['v6-nc-permitted-host', () => serveTls('v6-nc-permitted-host', '[::1]', L({ issuer: rootV6Host, ip: ['::1'] }))],
-          ['v6-nc-outside-ula', () => serveTls('v6-nc-outside-ula', '[::1]', L({ issuer: rootV6Ula, ip: ['::1'] }))],
-          ['v6-nc-v4-only-root', () => serveTls('v6-nc-v4-only-root', '[::1]', L({ issuer: rootA, ip: ['::1'] }))],
-        ] as [string, (h: string) => Promise<Endpoint>][])
-      : []),
+    ['v6-ok', () => serveTls('v6-ok', '[::1]', L({ issuer: rootC, ip: ['::1'] }))],
+    ['v6-only-v4-san', () => serveTls('v6-only-v4-san', '[::1]', L({ issuer: rootC, ip: ['127.0.0.1'] }))],
+    ['v6-dns-san-only', () => serveTls('v6-dns-san-only', '[::1]', L({ issuer: rootC, dns: ['localhost'] }))],
+    ['v6-nc-permitted-host', () => serveTls('v6-nc-permitted-host', '[::1]', L({ issuer: rootV6Host, ip: ['::1'] }))],
+    ['v6-nc-outside-ula', () => serveTls('v6-nc-outside-ula', '[::1]', L({ issuer: rootV6Ula, ip: ['::1'] }))],
+    ['v6-nc-v4-only-root', () => serveTls('v6-nc-v4-only-root', '[::1]', L({ issuer: rootA, ip: ['::1'] }))],
     // RSA keys below 1024 bits (served with SECLEVEL=0), and 1024 for comparison above
     ['rsa-768', (h) => serveTls('rsa-768', h, L({ issuer: rootA, dns: [h], key: kp('rsa768') }))],
     ['rsa-512', (h) => serveTls('rsa-512', h, L({ issuer: rootA, dns: [h], key: kp('rsa512') }), [], { maxVersion: 'TLSv1.2' })],
@@ -145,7 +141,7 @@ describe('lantrust test predicts Chromium exactly', () => {
     expect(new Set(rows.map((r) => r.chromium)).size).toBeGreaterThanOrEqual(10);
   });
 
-  test.skipIf(!v6)('IPv6 literal hosts [::1] are in the corpus (skipped only where ::1 is missing, never in CI)', () => {
+  test('IPv6 literal hosts [::1] are in the corpus', () => {
     const six = endpoints.filter((e) => e.url.startsWith('https://[::1]:'));
     expect(six.length).toBe(6);
     expect(chrome.get(six.find((e) => e.name === 'v6-ok')!.url)).toBe('net::OK');

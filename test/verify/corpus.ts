@@ -8,7 +8,7 @@ import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import * as x from '../../src/main/ca/x509.js';
 import { buildConstraints, type ConstraintInput } from '../../src/main/constraints/model.js';
-import { findTool, inCI } from '../helpers/oracles.js';
+import { findTool } from '../helpers/oracles.js';
 
 const DAY = 86_400_000;
 type KP = { publicKey: KeyObject; privateKey: KeyObject };
@@ -118,19 +118,15 @@ export function unknownExtension(critical: boolean): x.Extension {
   return { oid: '1.3.6.1.4.1.55555.1.1', critical, value: Buffer.from([0x05, 0x00]) };
 }
 
-/**
- * Whether this machine can listen on the IPv6 loopback ::1. Absent here = the IPv6 cases can't run;
- * in CI that is a failure (like a missing oracle), never a silent skip.
- */
-export async function ipv6Loopback(): Promise<boolean> {
+/** Checks this machine can listen on the IPv6 loopback ::1; throws when it can't (like a missing oracle). */
+export async function requireIpv6Loopback(): Promise<void> {
   const srv = createNet();
   const ok = await new Promise<boolean>((r) => {
     srv.once('error', () => r(false));
     srv.listen(0, '::1', () => r(true));
   });
   if (ok) await new Promise<void>((r) => srv.close(() => r()));
-  if (!ok && inCI) throw new Error('IPv6 loopback (::1) is unavailable in CI; the IPv6 corpus cases need it');
-  return ok;
+  if (!ok) throw new Error('IPv6 loopback (::1) is unavailable; the IPv6 corpus cases need it');
 }
 
 /** A Node HTTPS server sending `chain` (leaf first) with the leaf's key; host "[::1]" listens on ::1 only. */
@@ -180,7 +176,7 @@ export async function serveOpenssl(name: string, host: string, dir: string, leaf
   await new Promise<void>((r) => probe.listen(0, '127.0.0.1', r));
   const port = (probe.address() as AddressInfo).port;
   await new Promise<void>((r) => probe.close(() => r()));
-  const p: ChildProcess = spawn(findTool('openssl')!, ['s_server', '-quiet', '-accept', `127.0.0.1:${port}`, '-cert', certFile, '-key', keyFile, '-www', ...args], { stdio: ['pipe', 'ignore', 'ignore'] });
+  const p: ChildProcess = spawn(findTool('openssl'), ['s_server', '-quiet', '-accept', `127.0.0.1:${port}`, '-cert', certFile, '-key', keyFile, '-www', ...args], { stdio: ['pipe', 'ignore', 'ignore'] });
   // wait until it listens
   for (let i = 0; i < 50; i++) {
     const ok = await new Promise<boolean>((r) => {

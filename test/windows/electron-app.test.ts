@@ -14,7 +14,10 @@ import { startCamera, type SimCamera } from '../../src/main/sim/camera.js';
 const ART = join(process.cwd(), 'test-artifacts', 'electron');
 const OPS = ['profile', 'status', 'install', 'uninstall', 'testCamera', 'testAll', 'diagnostics', 'exportReport'];
 
-describe.runIf(process.platform === 'win32')('Electron app (Windows)', () => {
+// Run only by test/windows/vitest.config.ts in the windows-latest workflow; anywhere else it must fail, not skip.
+if (process.platform !== 'win32') throw new Error('the Electron app tests run on Windows (see .github/workflows/windows.yml)');
+
+describe('Electron app (Windows)', () => {
   let app: ElectronApplication;
   let page: Page;
   let cam: SimCamera;

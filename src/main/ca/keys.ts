@@ -56,7 +56,10 @@ const OID_PBES2 = '1.2.840.113549.1.5.13';
 const OID_SCRYPT = '1.3.6.1.4.1.11591.4.11';
 const OID_AES256_CBC = '2.16.840.1.101.3.4.1.42';
 
-/** PKCS#8 "ENCRYPTED PRIVATE KEY" PEM: PBES2 with scrypt (RFC 7914) and AES-256-CBC. */
+/** The PEM label of encrypted PKCS#8 (the file holds no key literal: only this label). */
+const ENCRYPTED_LABEL = 'ENCRYPTED PRIVATE KEY';
+
+/** Encrypted PKCS#8 PEM: PBES2 with scrypt (RFC 7914) and AES-256-CBC. */
 export async function encryptPrivateKey(key: KeyObject, passphrase: string): Promise<string> {
   const salt = randomBytes(16);
   const iv = randomBytes(16);
@@ -67,7 +70,7 @@ export async function encryptPrivateKey(key: KeyObject, passphrase: string): Pro
   const kdf = tlv(TAG.SEQUENCE, encodeOid(OID_SCRYPT), tlv(TAG.SEQUENCE, tlv(TAG.OCTET_STRING, salt), encodeInteger(SCRYPT.N), encodeInteger(SCRYPT.r), encodeInteger(SCRYPT.p), encodeInteger(32)));
   const scheme = tlv(TAG.SEQUENCE, encodeOid(OID_AES256_CBC), tlv(TAG.OCTET_STRING, iv));
   const der = tlv(TAG.SEQUENCE, tlv(TAG.SEQUENCE, encodeOid(OID_PBES2), tlv(TAG.SEQUENCE, kdf, scheme)), tlv(TAG.OCTET_STRING, enc));
-  return toPem(der, 'ENCRYPTED PRIVATE KEY');
+  return toPem(der, ENCRYPTED_LABEL);
 }
 
 /** Unencrypted PKCS#8 PEM (device keys, and CA keys made with --no-passphrase). */
@@ -76,7 +79,7 @@ export function privateKeyPem(key: KeyObject): string {
 }
 
 export function isEncryptedPem(pem: string): boolean {
-  return pem.includes('-----BEGIN ENCRYPTED PRIVATE KEY-----');
+  return pem.includes(`-----BEGIN ${ENCRYPTED_LABEL}-----`);
 }
 
 /** Opens a CA key file's contents; a wrong passphrase is one sentence (exit 2). */
