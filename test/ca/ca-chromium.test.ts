@@ -11,8 +11,8 @@ import { startCamera, type SimCamera } from '../../src/main/sim/camera.js';
 import { tempDir } from '../helpers/certs.js';
 import { chromeVerdicts, findTool, makeNssHome, nssAddRoot } from '../helpers/oracles.js';
 
-const chromium = findTool('chromium');
-const certutil = findTool('certutil');
+findTool('chromium'); // required oracle: missing = failure
+findTool('certutil'); // required oracle: missing = failure
 const openssl = findTool('openssl');
 const PASS = 'camera fleet passphrase';
 

@@ -3,7 +3,7 @@
 // CurrentUser\Root under pwsh on Linux, in a throw-away HOME.
 import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, describe, expect, it } from 'vitest';
 import { describe as describeCert } from '../../src/main/cert/describe.js';
 import { buildPack, writePack, SCRIPT_NAMES } from '../../src/main/pack/generate.js';
 import { psBase64String, psQuote } from '../../src/main/pack/powershell.js';
@@ -12,7 +12,7 @@ import { buildConstraints } from '../../src/main/constraints/model.js';
 import { keyPair, makeRoot, tempDir } from '../helpers/certs.js';
 import { lastJson, pwshFile, pwshPath, pwshScript, tempHome } from './pwsh.js';
 
-const pwsh = pwshPath();
+pwshPath(); // required oracle: missing = failure
 const work = tempDir('lantrust-pack-');
 afterAll(() => rmSync(work, { recursive: true, force: true }));
 

@@ -2,7 +2,7 @@
 // camera, hostile endpoints, --json/--html/--frame, exit codes.
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { createHash } from 'node:crypto';
-import { existsSync, readFileSync, writeFileSync, mkdtempSync, rmSync } from 'node:fs';
+import { readFileSync, writeFileSync, mkdtempSync, rmSync } from 'node:fs';
 import { createServer as createHttps } from 'node:https';
 import { createServer as createNet, type AddressInfo, type Socket } from 'node:net';
 import { tmpdir } from 'node:os';

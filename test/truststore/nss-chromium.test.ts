@@ -7,7 +7,7 @@ import { chromeVerdicts, findTool, makeNssHome, nssAddRoot, nssList } from '../h
 import { cliEnv, makePki, type Pki } from './fixtures.js';
 
 const certutil = findTool('certutil');
-const chromium = findTool('chromium');
+findTool('chromium'); // required oracle: missing = failure
 
 /** Every certificate in the db as "nickname -> trust" plus how many DER copies each nickname holds. */
 function snapshot(db: string): string[] {

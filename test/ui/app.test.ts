@@ -17,7 +17,7 @@ import { chromeVerdicts, findTool, makeNssHome, nssList, CHROMIUM_FLAGS } from '
 const ART = join(process.cwd(), 'test-artifacts', 'ui');
 const BIN = join(process.cwd(), 'bin', 'lantrust.js');
 const chromium = findTool('chromium');
-const certutil = findTool('certutil');
+findTool('certutil'); // required oracle: missing = failure
 
 interface Ui {
   child: ChildProcess;

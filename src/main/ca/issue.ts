@@ -1,8 +1,8 @@
 // `ca issue`: a certificate per device, checked against the root's constraints before anything is written.
-import { createHash, type KeyObject } from 'node:crypto';
+import type { KeyObject } from 'node:crypto';
 import { renameSync, rmSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
-import { rawParts } from '../cert/describe.js';
+import { rawParts, sha256Fingerprint } from '../cert/describe.js';
 import { toPem } from '../cert/read.js';
 import { ipToBytes, bytesToIp } from '../constraints/cidr.js';
 import { parseDnsName } from '../constraints/dns.js';
@@ -180,7 +180,7 @@ export function recordOf(dev: CheckedDevice, leaf: SignedLeaf, key: string, sour
   return {
     label: dev.label,
     serial: leaf.serial,
-    sha256: createHash('sha256').update(leaf.der).digest('hex').toUpperCase().match(/../g)!.join(':'),
+    sha256: sha256Fingerprint(leaf.der),
     dns: dev.dns,
     ip: dev.ip,
     notBefore: leaf.notBefore.toISOString(),

@@ -1,12 +1,13 @@
 // The CA folder on disk: ca.json (settings), root.pem / intermediate.pem, their keys, issued.jsonl.
 import type { KeyObject } from 'node:crypto';
-import { appendFile, chmod, mkdir, readFile, rename, rm, stat, writeFile } from 'node:fs/promises';
-import { basename, dirname, join } from 'node:path';
+import { appendFile, mkdir, readFile, stat } from 'node:fs/promises';
+import { join } from 'node:path';
 import { readOneCertificate } from '../cert/read.js';
 import type { ParsedCert } from '../cert/describe.js';
 import type { ConstraintSet } from '../constraints/model.js';
 import { UserError } from '../errors.js';
 import { openPrivateKey, type KeyType } from './keys.js';
+import { writeFileAtomic as writeAtomic } from '../fsutil.js';
 
 export const CA_JSON = 'ca.json';
 export const ISSUED_LOG = 'issued.jsonl';
@@ -119,15 +120,11 @@ export async function openCa(dir: string, passphrase: string | null | undefined,
   return { ...c, issuerKey: openPrivateKey(pem, passphrase, keyFile) };
 }
 
-/** Writes a file via a temp name + rename, so a crash never leaves half a file. */
+/** Writes a file atomically; a failure is one sentence (exit 2). */
 export async function writeFileAtomic(path: string, data: string | Buffer, mode = 0o644): Promise<void> {
-  const tmp = join(dirname(path), `.${basename(path)}.${process.pid}.tmp`);
   try {
-    await writeFile(tmp, data, { mode });
-    await chmod(tmp, mode); // the umask may have loosened it
-    await rename(tmp, path);
+    await writeAtomic(path, data, mode);
   } catch (e) {
-    await rm(tmp, { force: true });
     throw new UserError(`cannot write ${path} (${(e as NodeJS.ErrnoException).code ?? 'error'}); check that its folder exists and is writable.`);
   }
 }

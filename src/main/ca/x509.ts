@@ -1,7 +1,7 @@
 // A small X.509 certificate builder on Node's crypto: DER by hand, signatures by OpenSSL via Node.
 // Used by `lantrust ca` and by tests that need deliberately odd certificates (SHA-1, no SAN, ...).
 import { createHash, createPublicKey, randomBytes, sign, type KeyObject } from 'node:crypto';
-import { TAG, tlv, encodeInteger } from '../cert/der.js';
+import { TAG, children, encodeInteger, readOne, tlv } from '../cert/der.js';
 import { EXT } from '../cert/oids.js';
 import { ipToBytes } from '../constraints/cidr.js';
 import { encodeNameConstraints, type ConstraintSet } from '../constraints/model.js';
@@ -196,32 +196,10 @@ export function subjectAltName(names: { dns?: string[]; ip?: string[] }, critica
 
 /** keyIdentifier per RFC 5280 method 1: SHA-1 of the subjectPublicKey BIT STRING contents. */
 export function keyIdentifier(publicKey: KeyObject): Buffer {
-  const spki = spkiDer(publicKey);
-  // SubjectPublicKeyInfo ::= SEQUENCE { algorithm, subjectPublicKey BIT STRING }; hash the key bits.
-  // Finding the BIT STRING: it is the last TLV in the SEQUENCE.
-  let p = 2;
-  if (spki[1]! & 0x80) p = 2 + (spki[1]! & 0x7f);
-  // skip algorithm
-  const algLenByte = spki[p + 1]!;
-  let algLen = algLenByte;
-  let algHdr = 2;
-  if (algLenByte & 0x80) {
-    const n = algLenByte & 0x7f;
-    algLen = 0;
-    for (let i = 0; i < n; i++) algLen = algLen * 256 + spki[p + 2 + i]!;
-    algHdr = 2 + n;
-  }
-  p += algHdr + algLen;
-  let bitsLen = spki[p + 1]!;
-  let hdr = 2;
-  if (bitsLen & 0x80) {
-    const n = bitsLen & 0x7f;
-    bitsLen = 0;
-    for (let i = 0; i < n; i++) bitsLen = bitsLen * 256 + spki[p + 2 + i]!;
-    hdr = 2 + n;
-  }
-  const keyBits = spki.subarray(p + hdr + 1, p + hdr + bitsLen);
-  return createHash('sha1').update(keyBits).digest();
+  // SubjectPublicKeyInfo ::= SEQUENCE { algorithm, subjectPublicKey BIT STRING }: hash the key bits
+  // (the BIT STRING's contents after its unused-bits octet).
+  const [, bits] = children(readOne(spkiDer(publicKey)));
+  return createHash('sha1').update(bits!.value.subarray(1)).digest();
 }
 
 export function subjectKeyIdentifier(publicKey: KeyObject): Extension {

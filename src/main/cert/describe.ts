@@ -159,7 +159,7 @@ export function describe(der: Buffer): ParsedCert {
     selfIssued: raw.issuerDer.equals(raw.subjectDer),
     publicKey: keyInfo(x509),
     signatureAlgorithm: oidName(raw.sigAlgOid),
-    sha256: colonHex(createHash('sha256').update(der).digest()),
+    sha256: sha256Fingerprint(der),
     sha1Thumbprint: createHash('sha1').update(der).digest('hex').toUpperCase(),
     otherExtensions: [],
   };
@@ -204,6 +204,11 @@ export function describe(der: Buffer): ParsedCert {
     }
   }
   return { der, x509, info };
+}
+
+/** SHA-256 fingerprint as browsers and OpenSSL show it: colon-separated upper-case hex. */
+export function sha256Fingerprint(der: Buffer): string {
+  return colonHex(createHash('sha256').update(der).digest());
 }
 
 export function sha256Hex(der: Buffer): string {

@@ -182,6 +182,14 @@ export async function readOneCertificate(path: string): Promise<ParsedCert> {
   return certs[0]!;
 }
 
+/**
+ * The DER of every CERTIFICATE block in PEM text, without validation: for reading back what trusted
+ * tools (certutil, our own anchor files, OS bundles) wrote. User input goes through readCertificates*.
+ */
+export function pemCertificates(text: string): Buffer[] {
+  return [...text.matchAll(/-----BEGIN CERTIFICATE-----([\s\S]*?)-----END CERTIFICATE-----/g)].map((m) => Buffer.from(m[1]!.replace(/\s+/g, ''), 'base64'));
+}
+
 export function toPem(der: Buffer, type = 'CERTIFICATE'): string {
   const b64 = der.toString('base64').replace(/(.{64})/g, '$1\n').replace(/\n$/, '');
   return `-----BEGIN ${type}-----\n${b64}\n-----END ${type}-----\n`;

@@ -1,5 +1,4 @@
 // lantrust test: what Chrome will say about each camera, why, and what to do about it.
-import { rename, writeFile } from 'node:fs/promises';
 import { UserError } from '../errors.js';
 import { loadAnchors, testUrls } from '../probe/index.js';
 import { renderHtml } from '../probe/report-html.js';
@@ -7,6 +6,7 @@ import { formatReport, progressBar } from '../probe/report-text.js';
 import { parseResolve, parseTarget } from '../probe/target.js';
 import { readUrlFile } from '../probe/urls-file.js';
 import { parse, readSecretFile } from './args.js';
+import { writeFileAtomic } from '../fsutil.js';
 
 export const help = `lantrust test: what Chrome will say about a camera (net::OK or the exact net::ERR_...), why, and the fix.
 
@@ -86,9 +86,7 @@ export async function run(args: string[]): Promise<number> {
     tty ? (d, n) => process.stderr.write(`\r${progressBar(d, n)}${d === n ? '\r\x1b[K' : ''}`) : undefined,
   );
   if (values.html) {
-    const tmp = `${values.html}.${process.pid}.tmp`;
-    await writeFile(tmp, renderHtml(results));
-    await rename(tmp, values.html);
+    await writeFileAtomic(values.html, renderHtml(results));
   }
   if (values.json) {
     const out = results.map(({ stream, ...r }) => ({ ...r, stream: { ...stream, frameBase64: undefined } }));

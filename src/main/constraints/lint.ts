@@ -22,7 +22,6 @@ export interface LintOptions {
 
 const DAY = 86_400_000;
 const GOOD_CURVES = new Set(['prime256v1', 'secp384r1', 'secp521r1']);
-const CURVE_WORDS: Record<string, string> = { prime256v1: 'P-256', secp384r1: 'P-384', secp521r1: 'P-521' };
 
 const FIX_CONSTRAIN =
   'make a constrained root with `lantrust ca init --name "Company" --permit-dns cams.example.com --permit-cidr 192.168.0.0/16`, or keep this root and let Chrome/Edge constrain it by policy: `lantrust gen --root FILE --permit-dns cams.example.com --permit-cidr 192.168.0.0/16`';

@@ -1,5 +1,6 @@
 // Apple configuration profile (.mobileconfig) with one root-certificate payload, for Macs, iPhones and iPads.
 import { createHash } from 'node:crypto';
+import { sha256Hex } from '../cert/describe.js';
 
 /** A stable RFC 4122-shaped UUID (version 5 bits) derived from the root's fingerprint and a label. */
 export function stableUuid(sha256Hex: string, label: string): string {
@@ -25,7 +26,7 @@ export interface MobileconfigOptions {
 }
 
 export function mobileconfig(o: MobileconfigOptions): string {
-  const sha = createHash('sha256').update(o.rootDer).digest('hex');
+  const sha = sha256Hex(o.rootDer);
   const id = `lantrust.root.${sha.slice(0, 16)}`;
   const b64 = o.rootDer.toString('base64').replace(/(.{52})/g, '$1\n\t\t\t').trimEnd();
   const company = xmlText(o.company);

@@ -1,8 +1,7 @@
 // Renders PowerShell with data embedded so it can never become code: every value from the
 // certificate or the command line travels as base64 or as a single-quoted literal with quotes doubled.
-import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
-import { normalizePin } from '../cert/describe.js';
+import { normalizePin, sha256Hex } from '../cert/describe.js';
 import { chromeConstraintsJson, type PolicyConstraints } from './policy.js';
 
 /** Characters PowerShell treats as a single quote: ' and the typographic ‘ ’ ‚ ‛. */
@@ -52,7 +51,7 @@ export function readTemplate(name: string): string {
 
 /** The data block: plain assignments whose values are base64 or validated hex inside single quotes. */
 export function renderData(d: CoreData): string {
-  const pin = normalizePin(d.sha256 ?? createHash('sha256').update(d.rootDer).digest('hex'));
+  const pin = normalizePin(d.sha256 ?? sha256Hex(d.rootDer));
   if (!/^[0-9a-f]{64}$/.test(pin)) throw new Error('the SHA-256 pin must be 64 hex digits');
   const c = d.constraints;
   const json = c && (c.permitDns.length || c.permitCidr.length) ? chromeConstraintsJson(d.rootDer, c) : '';

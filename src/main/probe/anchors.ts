@@ -2,7 +2,7 @@
 import { readFile } from 'node:fs/promises';
 import { rootCertificates } from 'node:tls';
 import { X509Certificate } from 'node:crypto';
-import { readCertificatesFromFile } from '../cert/read.js';
+import { pemCertificates, readCertificatesFromFile } from '../cert/read.js';
 import { UserError } from '../errors.js';
 import { parseCidr } from '../constraints/cidr.js';
 import type { TrustAnchor } from './types.js';
@@ -70,7 +70,7 @@ export async function systemAnchors(): Promise<TrustAnchor[]> {
   for (const f of SYSTEM_BUNDLES) {
     try {
       const pem = await readFile(f, 'latin1');
-      const ders = [...pem.matchAll(/-----BEGIN CERTIFICATE-----([\s\S]*?)-----END CERTIFICATE-----/g)].map((m) => Buffer.from(m[1]!.replace(/\s+/g, ''), 'base64'));
+      const ders = pemCertificates(pem);
       if (ders.length) return ders.map((der) => ({ der, source: `system store (${f})` }));
     } catch {
       /* try the next */

@@ -1,6 +1,6 @@
 // One URL, start to end: address, handshake (Chrome-like, then legacy on a version/cipher failure),
 // Chrome's verdict with cause and fix, findings, and the first frame when asked.
-import { mkdir, writeFile, rename } from 'node:fs/promises';
+import { mkdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import { describe, type ParsedCert } from '../cert/describe.js';
 import { toPem } from '../cert/read.js';
@@ -14,6 +14,7 @@ import { fetchFirstFrame } from './frame.js';
 import { addressOf, parseTarget } from './target.js';
 import { handshake } from './tls.js';
 import type { ChainCert, TestOptions, TestResult } from './types.js';
+import { writeFileAtomic } from '../fsutil.js';
 
 export interface RunContext {
   anchors: AnchorCert[];
@@ -135,8 +136,7 @@ export async function probeOne(url: string, ctx: RunContext): Promise<TestResult
       if (opts.frameDir) {
         await mkdir(opts.frameDir, { recursive: true });
         const file = join(opts.frameDir, `${safeName(`${t.host}_${t.port}`)}.jpg`);
-        await writeFile(`${file}.tmp`, frame);
-        await rename(`${file}.tmp`, file);
+        await writeFileAtomic(file, frame);
         r.stream.savedTo = file;
       }
     }

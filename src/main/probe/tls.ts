@@ -5,6 +5,7 @@ import { connect as netConnect, type Socket } from 'node:net';
 import { connect as tlsConnect, createSecureContext, type SecureContext, type TLSSocket, type PeerCertificate, type DetailedPeerCertificate } from 'node:tls';
 import { generateKeyPairSync } from 'node:crypto';
 import { buildCertificate, basicConstraints } from '../ca/x509.js';
+import { toPem } from '../cert/read.js';
 import type { NetError } from '../verify/net-errors.js';
 
 // Chrome's TLS 1.2 suites (BoringSSL order); TLS 1.3 suites are always on.
@@ -58,7 +59,7 @@ function secureContexts(): { chrome: SecureContext; legacy: SecureContext } {
     signingKey: kp.privateKey,
     extensions: [basicConstraints(true)],
   });
-  const ca = `-----BEGIN CERTIFICATE-----\n${dummy.toString('base64')}\n-----END CERTIFICATE-----\n`;
+  const ca = toPem(dummy);
   contexts = {
     chrome: createSecureContext({ ca, ciphers: CHROME_CIPHERS, minVersion: 'TLSv1.2', maxVersion: 'TLSv1.3', sigalgs: CHROME_SIGALGS, ecdhCurve: 'X25519:P-256:P-384' }),
     legacy: createSecureContext({ ca, ciphers: 'ALL:@SECLEVEL=0', minVersion: 'TLSv1', maxVersion: 'TLSv1.3' }),

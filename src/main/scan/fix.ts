@@ -1,10 +1,8 @@
 // --fix-html: the page with sources rewritten to their https form, where that form would load.
 // Only the affected attribute values (or <style> text) change; every other byte stays as it was.
-import { randomBytes } from 'node:crypto';
-import { rename, rm, writeFile } from 'node:fs/promises';
-import { basename, dirname, join } from 'node:path';
 import { encodeAttr, type Attr } from './html.js';
 import type { ScannedDocument, SourceResult } from './index.js';
+import { writeFileAtomic } from '../fsutil.js';
 
 interface Edit {
   start: number;
@@ -55,13 +53,7 @@ export function rewriteDocument(doc: ScannedDocument, results: SourceResult[]): 
 }
 
 /** Writes `text` to `path` through a temp file in the same folder and a rename: never a half-written file. */
-export async function writeAtomically(path: string, text: string, encoding: BufferEncoding): Promise<void> {
-  const tmp = join(dirname(path), `.${basename(path)}.${randomBytes(4).toString('hex')}.tmp`);
-  try {
-    await writeFile(tmp, text, { encoding });
-    await rename(tmp, path);
-  } catch (e) {
-    await rm(tmp, { force: true });
-    throw e;
-  }
+/** Writes the fixed page in its own encoding, never half a file. */
+export function writeAtomically(path: string, text: string, encoding: BufferEncoding): Promise<void> {
+  return writeFileAtomic(path, Buffer.from(text, encoding));
 }

@@ -1,4 +1,5 @@
 // scan-page output for people: terminal text (like `lantrust test`) and a self-contained HTML report.
+import { esc } from '../probe/report-html.js';
 import type { ScanReport, SourceResult } from './index.js';
 
 export interface Paint {
@@ -44,13 +45,9 @@ export function formatHuman(report: ScanReport, c: Paint = plain): string {
   return `${out.join('\n')}\n`;
 }
 
-export function escapeHtml(s: string): string {
-  return s.replace(/[&<>"']/g, (ch) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[ch]!);
-}
-
 export function formatHtml(report: ScanReport, generatedAt = new Date()): string {
   const { page, results } = report;
-  const e = escapeHtml;
+  const e = esc;
   const rows = results
     .map(
       (r) => `<tr class="${r.loads ? (r.fix ? 'warn' : 'ok') : 'bad'}"><td>${r.loads ? (r.fix ? '!' : '✓') : '✗'}</td><td><code>${e(r.url)}</code></td><td>${e(r.element)}<br><small>line ${r.line}</small></td><td>${e(summaryLine(r))}<br><small><code>${e(r.chrome.error)}</code> ${e(r.chrome.cause)}</small></td><td>${e(r.fix)}</td></tr>`,

@@ -4,10 +4,11 @@
 // We write one file, lantrust.json, and keep other roots and other policies in it; other files are only
 // read, except that uninstall takes exactly this root out of them.
 import { createHash } from 'node:crypto';
-import { mkdir, readdir, readFile, rename, rm, writeFile } from 'node:fs/promises';
+import { mkdir, readdir, readFile, rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import { chromePolicy as policyFor } from '../pack/policy.js';
 import { exists, result, unavailable, writable, type AddOptions, type Detection, type RootCert, type StoreAdapter, type StoreEnv, type StoreResult } from './common.js';
+import { writeFileAtomic } from '../fsutil.js';
 
 const self = { id: 'chrome-policy', title: 'Chrome/Chromium policy' } as const;
 
@@ -57,8 +58,7 @@ async function writePolicy(file: string, p: Policy): Promise<void> {
     await rm(file, { force: true });
     return;
   }
-  await writeFile(`${file}.tmp`, `${JSON.stringify(p, null, 2)}\n`, { mode: 0o644 });
-  await rename(`${file}.tmp`, file);
+  await writeFileAtomic(file, `${JSON.stringify(p, null, 2)}\n`);
 }
 
 async function jsonFiles(dir: string): Promise<string[]> {

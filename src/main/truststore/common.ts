@@ -6,6 +6,7 @@ import { access, stat } from 'node:fs/promises';
 import { homedir } from 'node:os';
 import { delimiter, dirname, join } from 'node:path';
 import type { CertInfo } from '../cert/describe.js';
+import { toPem } from '../cert/read.js';
 
 export type StoreId = 'nss' | 'firefox' | 'system' | 'chrome-policy' | 'windows-user' | 'windows-machine' | 'windows-policy' | 'macos-user' | 'macos-system';
 
@@ -197,10 +198,9 @@ export function tilde(p: string, env: StoreEnv): string {
 /** Builds the RootCert the adapters handle from a parsed certificate. */
 export function rootCert(der: Buffer, info: CertInfo): RootCert {
   const sha256 = info.sha256.replace(/:/g, '').toLowerCase();
-  const b64 = der.toString('base64').replace(/(.{64})/g, '$1\n').replace(/\n$/, '');
   const o = /(?:^|, )O=([^,]*)/.exec(info.subject)?.[1];
   const name = info.commonName ?? o ?? 'root';
   // NSS reads "token:nickname", so no colons; keep it short and printable.
   const words = `${o && !name.includes(o) ? `${o} ` : ''}${name}`.replace(/[:\\"\x00-\x1f]/g, ' ').replace(/\s+/g, ' ').trim().slice(0, 60);
-  return { der, pem: `-----BEGIN CERTIFICATE-----\n${b64}\n-----END CERTIFICATE-----\n`, sha256, info, nickname: `${words} (lantrust ${sha256.slice(0, 8)})` };
+  return { der, pem: toPem(der), sha256, info, nickname: `${words} (lantrust ${sha256.slice(0, 8)})` };
 }

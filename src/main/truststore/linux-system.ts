@@ -1,10 +1,12 @@
 // The Linux system store (curl, wget, Python, Node with --use-openssl-ca...): Debian/Ubuntu
 // /usr/local/share/ca-certificates + update-ca-certificates, Fedora/RHEL /etc/pki/ca-trust/source/anchors
 // + update-ca-trust. Root only. Our file is named after the fingerprint; other files are matched by SHA-256.
-import { createHash } from 'node:crypto';
-import { readdir, readFile, rename, rm, writeFile } from 'node:fs/promises';
+import { readdir, readFile, rm } from 'node:fs/promises';
 import { join } from 'node:path';
+import { sha256Hex } from '../cert/describe.js';
+import { pemCertificates } from '../cert/read.js';
 import { exists, lastLine, result, run, unavailable, which, writable, type Detection, type RootCert, type StoreAdapter, type StoreEnv, type StoreResult } from './common.js';
+import { writeFileAtomic } from '../fsutil.js';
 
 const self = { id: 'system', title: 'Linux system store' } as const;
 
@@ -44,8 +46,7 @@ async function filesWith(cert: RootCert, dir: string): Promise<string[]> {
         } catch {
           continue;
         }
-        const blocks = [...text.matchAll(/-----BEGIN CERTIFICATE-----([\s\S]*?)-----END CERTIFICATE-----/g)];
-        if (blocks.some((m) => createHash('sha256').update(Buffer.from(m[1]!.replace(/\s+/g, ''), 'base64')).digest('hex') === cert.sha256)) out.push(p);
+        if (pemCertificates(text).some((der) => sha256Hex(der) === cert.sha256)) out.push(p);
       } else if (depth < 1 && !n.includes('.')) {
         await walk(p, depth + 1);
       }
@@ -89,8 +90,7 @@ export async function add(cert: RootCert, env: StoreEnv): Promise<StoreResult[]>
   await mkdir(l.dir, { recursive: true });
   const target = join(l.dir, fileName(cert, l));
   // Write then rename: update-ca-certificates never sees half a file.
-  await writeFile(`${target}.tmp`, cert.pem, { mode: 0o644 });
-  await rename(`${target}.tmp`, target);
+  await writeFileAtomic(target, cert.pem);
   const failed = await update(l);
   if (failed) return [result(self, { path: l.dir, installed: true, changed: true, error: true, message: `wrote ${target}, but ${failed}.` })];
   return [result(self, { path: l.dir, installed: true, changed: true, message: `added ${target}${l.update.length ? ` and ran ${l.update[0]!.split('/').pop()}` : ''}.` })];

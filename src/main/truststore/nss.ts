@@ -1,8 +1,9 @@
 // Chrome/Chromium on Linux: the NSS database in ~/.pki/nssdb (and the snap and flatpak copies).
 // Also the NSS helpers Firefox profiles use. Certificates are matched by SHA-256 of the DER, never by nickname.
-import { createHash } from 'node:crypto';
 import { mkdir, readdir } from 'node:fs/promises';
 import { join } from 'node:path';
+import { sha256Hex } from '../cert/describe.js';
+import { pemCertificates } from '../cert/read.js';
 import { exists, lastLine, result, run, tilde, unavailable, which, type Detection, type AddOptions, type RootCert, type StoreAdapter, type StoreEnv, type StoreResult } from './common.js';
 
 export const CERTUTIL_MISSING =
@@ -43,9 +44,7 @@ export async function nssList(certutil: string, db: string): Promise<NssEntry[]>
 async function nssHashes(certutil: string, db: string, nickname: string): Promise<string[]> {
   const r = await run(certutil, ['-d', db, '-L', '-n', nickname, '-a']);
   if (r.code !== 0) return [];
-  return [...r.stdout.matchAll(/-----BEGIN CERTIFICATE-----([\s\S]*?)-----END CERTIFICATE-----/g)].map((m) =>
-    createHash('sha256').update(Buffer.from(m[1]!.replace(/\s+/g, ''), 'base64')).digest('hex'),
-  );
+  return pemCertificates(r.stdout).map(sha256Hex);
 }
 
 /** Where this root sits in a db: its nickname, trust flags, and whether that nickname is shared with other certificates. */
@@ -79,9 +78,7 @@ export async function nssTrustedRoots(certutil: string, dir: string): Promise<{ 
   for (const e of await nssList(certutil, db)) {
     if (!trusted(e.trust)) continue;
     const r = await run(certutil, ['-d', db, '-L', '-n', e.nickname, '-a']);
-    for (const m of r.stdout.matchAll(/-----BEGIN CERTIFICATE-----([\s\S]*?)-----END CERTIFICATE-----/g)) {
-      out.push({ nickname: e.nickname, der: Buffer.from(m[1]!.replace(/\s+/g, ''), 'base64') });
-    }
+    for (const der of pemCertificates(r.stdout)) out.push({ nickname: e.nickname, der });
   }
   return out;
 }
