@@ -5,9 +5,9 @@ import { spawn } from 'node:child_process';
 import { randomBytes, timingSafeEqual } from 'node:crypto';
 import { readdirSync, readFileSync } from 'node:fs';
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import { fileURLToPath } from 'node:url';
 import { callOperation, type Operations } from './api.js';
+import { listenLoopback } from './listen.js';
 
 export interface WebHostOptions {
   ops: Operations;
@@ -128,32 +128,23 @@ export async function startWebHost(opts: WebHostOptions): Promise<WebHost> {
   });
   server.on('clientError', (_e, socket) => socket.destroy());
 
-  await new Promise<void>((resolve, reject) => {
-    server.once('error', (e: NodeJS.ErrnoException) =>
-      reject(e.code === 'EADDRINUSE' ? Object.assign(new Error(`port ${opts.port} is in use`), { code: e.code }) : e),
-    );
-    server.listen(opts.port ?? 0, '127.0.0.1', () => resolve());
-  });
-  const port = (server.address() as AddressInfo).port;
+  let listening;
+  try {
+    listening = await listenLoopback(server, opts.port ?? 0);
+  } catch (e) {
+    throw (e as NodeJS.ErrnoException).code === 'EADDRINUSE' ? Object.assign(new Error(`port ${opts.port} is in use`), { code: 'EADDRINUSE' }) : e;
+  }
+  const port = listening.port;
   allowedHosts = new Set([`127.0.0.1:${port}`, `localhost:${port}`]);
   allowedOrigins = new Set([`http://127.0.0.1:${port}`, `http://localhost:${port}`]);
   const originUrl = `http://127.0.0.1:${port}`;
-  const sockets = new Set<import('node:net').Socket>();
-  server.on('connection', (s) => {
-    sockets.add(s);
-    s.on('close', () => sockets.delete(s));
-  });
   return {
     // The token rides in the fragment: never sent in a request line, Referer or server log.
     url: `${originUrl}/#token=${token}`,
     origin: originUrl,
     token,
     port,
-    close: () =>
-      new Promise<void>((resolve) => {
-        for (const s of sockets) s.destroy();
-        server.close(() => resolve());
-      }),
+    close: listening.close,
   };
 }
 

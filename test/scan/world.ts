@@ -6,7 +6,8 @@ import { generateKeyPairSync, X509Certificate, type KeyObject } from 'node:crypt
 import { writeFileSync } from 'node:fs';
 import { createServer as createHttpServer, request as httpRequest, type Server } from 'node:http';
 import { createServer as createHttpsServer } from 'node:https';
-import { connect, type AddressInfo, type Socket } from 'node:net';
+import { connect, type Socket } from 'node:net';
+import { listenLoopback } from '../../src/main/listen.js';
 import { join } from 'node:path';
 import * as x from '../../src/main/ca/x509.js';
 import { buildConstraints } from '../../src/main/constraints/model.js';
@@ -80,24 +81,8 @@ export interface Served {
 }
 
 async function listen(server: Server): Promise<Served> {
-  const sockets = new Set<Socket>();
-  server.on('connection', (s: Socket) => {
-    sockets.add(s);
-    s.on('close', () => sockets.delete(s));
-  });
   server.on('tlsClientError', () => {});
-  await new Promise<void>((resolve, reject) => {
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => resolve());
-  });
-  return {
-    port: (server.address() as AddressInfo).port,
-    close: () =>
-      new Promise<void>((resolve) => {
-        for (const s of sockets) s.destroy();
-        server.close(() => resolve());
-      }),
-  };
+  return listenLoopback(server);
 }
 
 export type Handler = (path: string) => { type: string; body: string | Buffer } | undefined;

@@ -3,7 +3,7 @@
 // with --fix-html. Everything stays on 127.0.0.1; the page uses the camera's own certificate.
 import { readFile } from 'node:fs/promises';
 import { createServer } from 'node:https';
-import type { AddressInfo, Socket } from 'node:net';
+import { listenLoopback } from '../listen.js';
 import { join } from 'node:path';
 import { rewriteDocument, writeAtomically } from '../scan/fix.js';
 import { scanPage } from '../scan/index.js';
@@ -37,11 +37,9 @@ export const scanStep: DemoStep = {
       res.writeHead(req.url === '/cameras.html' ? 200 : 404, { 'Content-Type': 'text/html; charset=utf-8' });
       res.end(req.url === '/cameras.html' ? html : 'not found');
     });
-    const sockets = new Set<Socket>();
-    server.on('connection', (s: Socket) => (sockets.add(s), s.on('close', () => sockets.delete(s))));
-    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-    ctx.cleanup.push(() => new Promise<void>((resolve) => (sockets.forEach((s) => s.destroy()), server.close(() => resolve()))));
-    const url = `https://127.0.0.1:${(server.address() as AddressInfo).port}/cameras.html`;
+    const page = await listenLoopback(server);
+    ctx.cleanup.push(() => page.close());
+    const url = `https://127.0.0.1:${page.port}/cameras.html`;
     const resolve = [`${host}:${dual.port}:127.0.0.1`, `${host}:${cam}:127.0.0.1`];
     const fixed = join(ctx.dir, 'cameras-fixed.html');
 

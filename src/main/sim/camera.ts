@@ -1,7 +1,7 @@
 // A simulated Axis camera on 127.0.0.1: TLS with a given chain, MJPEG at the Axis paths.
 // Used by `lantrust demo`, the UI's demo profile and the tests.
 import { createServer, type Server } from 'node:https';
-import type { AddressInfo } from 'node:net';
+import { listenLoopback } from '../listen.js';
 import type { SecureContextOptions } from 'node:tls';
 import { makeFrame } from './frames.js';
 
@@ -75,30 +75,16 @@ export async function startCamera(opts: SimCameraOptions): Promise<SimCamera> {
     res.writeHead(404, { 'Content-Type': 'text/plain' });
     res.end('not found');
   });
-  // Don't let a half-open stream keep the process alive at exit.
-  const sockets = new Set<import('node:stream').Duplex>();
-  server.on('connection', (s) => {
-    sockets.add(s);
-    s.on('close', () => sockets.delete(s));
-  });
   server.on('tlsClientError', () => {
     /* clients that refuse our certificate are expected */
   });
-  await new Promise<void>((resolve, reject) => {
-    server.once('error', reject);
-    server.listen(opts.port ?? 0, host, () => resolve());
-  });
-  const port = (server.address() as AddressInfo).port;
+  const { port, close } = await listenLoopback(server, opts.port ?? 0, host);
   const hostPart = host.includes(':') ? `[${host}]` : host;
   return {
     server,
     port,
     url: `https://${hostPart}:${port}/`,
     streamUrl: `https://${hostPart}:${port}/axis-cgi/mjpg/video.cgi`,
-    close: () =>
-      new Promise<void>((resolve) => {
-        for (const s of sockets) s.destroy();
-        server.close(() => resolve());
-      }),
+    close,
   };
 }

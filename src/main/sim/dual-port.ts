@@ -2,8 +2,9 @@
 // TLS connections pass straight through to the simulated camera (so clients see its certificate),
 // plain-http connections are carried to it over TLS. With it, "http://CAM:P/..." and its https
 // form "https://CAM:P/..." reach the same camera, as http://CAM/ and https://CAM/ do on a real one.
-import { createServer, connect, type AddressInfo, type Socket } from 'node:net';
+import { createServer, connect, type Socket } from 'node:net';
 import { connect as tlsConnect } from 'node:tls';
+import { listenLoopback } from '../listen.js';
 
 export interface DualPort {
   port: number;
@@ -11,12 +12,8 @@ export interface DualPort {
 }
 
 export async function startDualPort(tlsPort: number, host = '127.0.0.1'): Promise<DualPort> {
-  const sockets = new Set<Socket>();
-  const track = (s: Socket) => {
-    sockets.add(s);
-    s.on('close', () => sockets.delete(s));
-    s.on('error', () => s.destroy());
-  };
+  // Each side ends the other; close() ends the client side of every open pair.
+  const track = (s: Socket) => s.on('error', () => s.destroy());
   const server = createServer((client) => {
     track(client);
     client.once('data', (first: Buffer) => {
@@ -31,16 +28,5 @@ export async function startDualPort(tlsPort: number, host = '127.0.0.1'): Promis
       client.on('close', () => upstream.destroy());
     });
   });
-  await new Promise<void>((resolve, reject) => {
-    server.once('error', reject);
-    server.listen(0, host, () => resolve());
-  });
-  return {
-    port: (server.address() as AddressInfo).port,
-    close: () =>
-      new Promise<void>((resolve) => {
-        for (const s of sockets) s.destroy();
-        server.close(() => resolve());
-      }),
-  };
+  return listenLoopback(server, 0, host);
 }
