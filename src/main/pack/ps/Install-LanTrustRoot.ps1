@@ -56,12 +56,7 @@ try {
     } else {
         $msg = ('LanTrust: what if: would add the ' + $who + ' root to ' + $Scope + '\Root' + $extra + '.')
     }
-    Write-LanTrustLog $msg
-    Write-Output $msg
-    exit 0
+    Exit-LanTrustScript $msg 0
 } catch {
-    $msg = ('LanTrust: FAILED: ' + ($_.Exception.Message -replace '[\r\n]+', ' '))
-    Write-LanTrustLog $msg
-    Write-Output $msg
-    exit 1
+    Exit-LanTrustScript (Format-LanTrustFailure $_) 1
 }

@@ -46,6 +46,21 @@ function Write-LanTrustLog {
     Write-Verbose $Message
 }
 
+# The end of every pack script: one line to the log and to the caller (GPO, Intune, an RMM read it),
+# and the exit code that says whether it worked.
+function Exit-LanTrustScript {
+    param([string]$Message, [int]$Code)
+    Write-LanTrustLog $Message
+    Write-Output $Message
+    exit $Code
+}
+
+# The one line for a failure: the error's own sentence, on one line.
+function Format-LanTrustFailure {
+    param($ErrorRecord)
+    return ('LanTrust: FAILED: ' + ($ErrorRecord.Exception.Message -replace '[\r\n]+', ' '))
+}
+
 function Get-LanTrustRoot {
     # Decodes the embedded root and checks it against the pinned SHA-256 before anything else happens.
     [CmdletBinding()]

@@ -102,9 +102,7 @@ try {
     if ($created) { $verb = 'created' }
     if ($WhatIfPreference) { $verb = 'what if: would create or update' }
     $msg = ('LanTrust: ' + $verb + ' GPO "' + $Name + '" (' + $set + ' value(s), root ' + $root.Thumbprint + ')' + $linked + '.')
-    Write-Output $msg
-    exit 0
+    Exit-LanTrustScript $msg 0
 } catch {
-    Write-Output ('LanTrust: FAILED: ' + ($_.Exception.Message -replace '[\r\n]+', ' '))
-    exit 1
+    Exit-LanTrustScript (Format-LanTrustFailure $_) 1
 }

@@ -21,12 +21,9 @@ $ErrorActionPreference = 'Stop'
 try {
     $who = ($LanTrustCompany -replace '[\r\n\t]+', ' ')
     if (Test-LanTrustRoot -Scope $Scope) {
-        Write-Output ('LanTrust: the ' + $who + ' root is trusted in ' + $Scope + '\Root (SHA-256 ' + $LanTrustSha256 + ').')
-        exit 0
+        Exit-LanTrustScript ('LanTrust: the ' + $who + ' root is trusted in ' + $Scope + '\Root (SHA-256 ' + $LanTrustSha256 + ').') 0
     }
-    Write-Output ('LanTrust: the ' + $who + ' root is NOT in ' + $Scope + '\Root.')
-    exit 1
+    Exit-LanTrustScript ('LanTrust: the ' + $who + ' root is NOT in ' + $Scope + '\Root.') 1
 } catch {
-    Write-Output ('LanTrust: FAILED: ' + ($_.Exception.Message -replace '[\r\n]+', ' '))
-    exit 1
+    Exit-LanTrustScript (Format-LanTrustFailure $_) 1
 }

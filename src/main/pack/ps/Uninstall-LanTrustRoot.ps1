@@ -37,12 +37,7 @@ try {
     } else {
         $msg = ('LanTrust: the ' + $who + ' root was not in ' + $Scope + '\Root, nothing removed' + $extra + '.')
     }
-    Write-LanTrustLog $msg
-    Write-Output $msg
-    exit 0
+    Exit-LanTrustScript $msg 0
 } catch {
-    $msg = ('LanTrust: FAILED: ' + ($_.Exception.Message -replace '[\r\n]+', ' '))
-    Write-LanTrustLog $msg
-    Write-Output $msg
-    exit 1
+    Exit-LanTrustScript (Format-LanTrustFailure $_) 1
 }
