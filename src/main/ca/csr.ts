@@ -7,9 +7,10 @@ import { children, decodeOid, readOne, type Tlv } from '../cert/der.js';
 import { EXT } from '../cert/oids.js';
 import { bytesToIp } from '../constraints/cidr.js';
 import { UserError } from '../errors.js';
-import { chainPemOf, checkAgainstCa, normalizeDevice, recordOf, signLeaf, validateDays, validateLabel, type IssuedCertificate, type LeafOptions } from './issue.js';
+import { chainPemOf, checkAgainstCa, normalizeDevice, recordOf, signLeaf, validateDays, validateLabel, type CheckedDevice, type IssuedCertificate, type LeafOptions } from './issue.js';
 import { keyTypeOf } from './keys.js';
-import { appendIssued, openCa, readCaCertificates, writeFileAtomic } from './store.js';
+import { withCaLock } from './lock.js';
+import { appendIssued, assertNotCaFile, openCa, readCaCertificates, writeFileAtomic, type OpenCa } from './store.js';
 import { toPem } from '../cert/read.js';
 
 export interface ParsedCsr {
@@ -119,50 +120,63 @@ export interface SignedCsr extends IssuedCertificate {
   fromCommonName: boolean;
 }
 
+async function readCsrInput(csr: string | Buffer): Promise<{ data: Buffer; label: string }> {
+  if (typeof csr !== 'string') return { data: csr, label: 'the CSR' };
+  try {
+    return { data: await readFile(csr), label: csr };
+  } catch {
+    throw new UserError(`cannot read the CSR ${csr}; check the path.`);
+  }
+}
+
+/** The CSR's names when it has no SAN: older devices put the host name or address only in the CN. */
+function namesFromCommonName(csr: ParsedCsr): boolean {
+  if (csr.dns.length || csr.ip.length || !csr.commonName) return false;
+  const cn = csr.commonName.trim();
+  if (/^[0-9.]+$|:/.test(cn)) csr.ip.push(cn);
+  else if (cn.includes('.')) csr.dns.push(cn);
+  return csr.ip.length + csr.dns.length > 0;
+}
+
+/** Signs for `dev` with an open CA and records it in issued.jsonl (the caller holds the CA lock or takes it here). */
+async function signChecked(ca: OpenCa, csr: ParsedCsr, dev: CheckedDevice, opts: LeafOptions, out?: string): Promise<IssuedCertificate> {
+  const leaf = signLeaf(ca, dev, csr.publicKey, opts);
+  const chainPem = chainPemOf(ca, leaf.der);
+  if (out) await writeFileAtomic(out, chainPem);
+  const record = recordOf(dev, leaf, keyTypeOf(csr.publicKey), 'csr', out);
+  await withCaLock(ca.dir, () => appendIssued(ca.dir, [record]));
+  return { label: dev.label, dns: dev.dns, ip: dev.ip, serial: record.serial, sha256: record.sha256, notBefore: record.notBefore, notAfter: record.notAfter, certPem: toPem(leaf.der), chainPem };
+}
+
 export async function signCsr(opts: SignCsrOptions): Promise<SignedCsr> {
-  let data: Buffer;
-  const label = typeof opts.csr === 'string' ? opts.csr : 'the CSR';
-  if (typeof opts.csr === 'string') {
-    try {
-      data = await readFile(opts.csr);
-    } catch {
-      throw new UserError(`cannot read the CSR ${opts.csr}; check the path.`);
-    }
-  } else data = opts.csr;
+  const { data, label } = await readCsrInput(opts.csr);
   validateDays(opts.days);
   const csr = parseCsr(data, label);
-  let fromCommonName = false;
-  if (!csr.dns.length && !csr.ip.length && csr.commonName) {
-    // Older devices put the host name or address only in the CN; browsers need it in the SAN.
-    const cn = csr.commonName.trim();
-    if (/^[0-9.]+$|:/.test(cn)) csr.ip.push(cn);
-    else if (cn.includes('.')) csr.dns.push(cn);
-    fromCommonName = csr.ip.length + csr.dns.length > 0;
-  }
+  const fromCommonName = namesFromCommonName(csr);
   if (!csr.dns.length && !csr.ip.length) throw new UserError(`${label} asks for no IP address or DNS name (no subjectAltName); make the request again with the device's address and name as SANs.`);
   const cnLabel = csr.commonName && /^[A-Za-z0-9][A-Za-z0-9_-]{0,63}$/.test(csr.commonName) ? csr.commonName : undefined;
   const dev = normalizeDevice({ ...(opts.label ? { label: validateLabel(opts.label) } : cnLabel ? { label: cnLabel } : {}), dns: csr.dns, ip: csr.ip });
-  const certs = await readCaCertificates(opts.dir);
-  checkAgainstCa(certs, dev);
-  const ca = await openCa(opts.dir, opts.passphrase, certs);
-  const leaf = signLeaf(ca, dev, csr.publicKey, opts);
-  const chainPem = chainPemOf(ca, leaf.der);
   const out = opts.out ? resolve(opts.out) : undefined;
-  if (out) await writeFileAtomic(out, chainPem);
-  const record = recordOf(dev, leaf, keyTypeOf(csr.publicKey), 'csr', out);
-  await appendIssued(ca.dir, [record]);
-  return {
-    label: dev.label,
-    dns: dev.dns,
-    ip: dev.ip,
-    serial: record.serial,
-    sha256: record.sha256,
-    notBefore: record.notBefore,
-    notAfter: record.notAfter,
-    certPem: toPem(leaf.der),
-    chainPem,
-    ...(out ? { out } : {}),
-    ignored: csr.ignored,
-    fromCommonName,
-  };
+  return withCaLock(opts.dir, async () => {
+    const certs = await readCaCertificates(opts.dir);
+    checkAgainstCa(certs, dev);
+    if (out) await assertNotCaFile(opts.dir, certs.settings, [out]);
+    const ca = await openCa(opts.dir, opts.passphrase, certs);
+    const signed = await signChecked(ca, csr, dev, opts, out);
+    return { ...signed, ...(out ? { out } : {}), ignored: csr.ignored, fromCommonName };
+  });
+}
+
+/**
+ * A device that made its own key (Axis create_certificate -> get_csr): the certificate is issued for
+ * the names the admin gave for `dev` (checked against the CA's constraints, as `ca sign` does); the
+ * request only supplies the key, and must prove it holds it (self-signature, an acceptable key).
+ * Many devices can be signed with one `openCa` (one passphrase unlock).
+ */
+export async function signCsrForDevice(ca: OpenCa, csr: Buffer, dev: CheckedDevice, opts: LeafOptions = {}): Promise<SignedCsr> {
+  validateDays(opts.days);
+  const parsed = parseCsr(csr, `the request from ${dev.label}`);
+  checkAgainstCa(ca, dev);
+  const signed = await signChecked(ca, parsed, dev, opts);
+  return { ...signed, ignored: [], fromCommonName: false };
 }

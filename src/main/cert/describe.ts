@@ -219,3 +219,10 @@ export function sha256Hex(der: Buffer): string {
 export function normalizePin(pin: string): string {
   return pin.replace(/[:\s]/g, '').toLowerCase();
 }
+
+/** The key in words: "EC P-256", "RSA 2048". */
+export function keyWords(info: CertInfo): string {
+  const k = info.publicKey;
+  if (k.type === 'EC') return `EC ${k.curve === 'prime256v1' ? 'P-256' : k.curve === 'secp384r1' ? 'P-384' : k.curve === 'secp521r1' ? 'P-521' : (k.curve ?? '?')}`;
+  return k.bits ? `${k.type} ${k.bits}` : k.type;
+}

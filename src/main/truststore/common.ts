@@ -1,6 +1,5 @@
 // What every trust-store adapter shares: the environment it looks at, the certificate it handles,
-// the shape of its answers, and a small child-process runner. One file per store sits next to this.
-import { execFile } from 'node:child_process';
+// and the shape of its answers (programs are run through src/main/run.ts). One file per store sits next to this.
 import { constants } from 'node:fs';
 import { access, stat } from 'node:fs/promises';
 import { homedir } from 'node:os';
@@ -161,28 +160,6 @@ export async function which(name: string, env: StoreEnv, extra: string[] = []): 
     }
   }
   return undefined;
-}
-
-export interface RunResult {
-  code: number;
-  stdout: string;
-  stderr: string;
-}
-
-/** Runs a tool without a shell; never throws for a non-zero exit (callers read `code`). */
-export function run(cmd: string, args: string[], opts: { env?: NodeJS.ProcessEnv; input?: string; timeoutMs?: number } = {}): Promise<RunResult> {
-  return new Promise((resolve) => {
-    const child = execFile(
-      cmd,
-      args,
-      { env: opts.env ?? process.env, timeout: opts.timeoutMs ?? 60_000, maxBuffer: 32 * 1024 * 1024, encoding: 'utf8' },
-      (err, stdout, stderr) => {
-        const code = err ? (typeof (err as { code?: unknown }).code === 'number' ? ((err as { code: number }).code) : 127) : 0;
-        resolve({ code, stdout: String(stdout), stderr: String(stderr || (err && code === 127 ? err.message : '')) });
-      },
-    );
-    if (opts.input !== undefined) child.stdin?.end(opts.input);
-  });
 }
 
 /** Last meaningful line of a tool's error output, for one-sentence messages. */

@@ -4,7 +4,8 @@ import { mkdir, readdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import { sha256Hex } from '../cert/describe.js';
 import { pemCertificates } from '../cert/read.js';
-import { exists, lastLine, result, run, tilde, unavailable, which, type Detection, type AddOptions, type RootCert, type StoreAdapter, type StoreEnv, type StoreResult } from './common.js';
+import { exists, lastLine, result, tilde, unavailable, which, type Detection, type AddOptions, type RootCert, type StoreAdapter, type StoreEnv, type StoreResult } from './common.js';
+import { run } from '../run.js';
 
 export const CERTUTIL_MISSING =
   'certutil (the NSS tool) is not installed: run `sudo apt install libnss3-tools` (Debian/Ubuntu) or `sudo dnf install nss-tools` (Fedora), then try again.';

@@ -6,7 +6,8 @@ import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { homedir, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { renderCore, toScriptFile, type Scope } from '../pack/powershell.js';
-import { result, unavailable, run, which, type Detection, type RootCert, type StoreAdapter, type StoreEnv, type StoreResult } from './common.js';
+import { result, unavailable, which, type Detection, type RootCert, type StoreAdapter, type StoreEnv, type StoreResult } from './common.js';
+import { run } from '../run.js';
 
 type Who = Pick<StoreAdapter, 'id' | 'title'>;
 
