@@ -10,6 +10,7 @@ import forge from 'node-forge';
 import * as x from '../ca/x509.js';
 import { pemCertificates, toPem } from '../cert/read.js';
 import { buildCsr } from '../cert/pkcs10.js';
+import type { WebServerTls } from '../deploy/axis-webserver.js';
 
 /** An operation failed the way the camera reports it; the front ends map `kind` to their error shapes. */
 export class DeviceError extends Error {
@@ -29,15 +30,7 @@ export interface KeyEntry {
   keystore: string;
 }
 
-export interface WebServerTls {
-  tls: boolean;
-  /** ConnectionPolicies/Admin: "HttpAndHttps", "Https" or "Http". */
-  policy: string;
-  ciphers: string[];
-  certificates: string[];
-  caCertificates: string[];
-  trustedCertificates: string[];
-}
+export type { WebServerTls };
 
 /** The cipher list AXIS OS 12.11 reports (a recorded GetWebServerTlsConfiguration answer). */
 export const AXIS_CIPHERS = [

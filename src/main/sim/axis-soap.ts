@@ -145,6 +145,12 @@ export function soapRoute(device: AxisDevice, fw: Firmware, body: string): Route
       return reply(`<tds:GetCertificatesResponse>${items.join('')}</tds:GetCertificatesResponse>`);
     });
   }
+  if (is(NS.tds, 'GetCACertificates')) {
+    return wrap('get-ca-certs', () => {
+      const items = [...device.caCertificates.entries()].map(([id, der]) => `<tds:CACertificate><tt:CertificateID>${esc(id)}</tt:CertificateID><tt:Certificate><tt:Data>${der.toString('base64')}</tt:Data></tt:Certificate></tds:CACertificate>`);
+      return reply(`<tds:GetCACertificatesResponse>${items.join('')}</tds:GetCACertificatesResponse>`);
+    });
+  }
   if (is(NS.tds, 'DeleteCertificates')) {
     return wrap('delete-certs', () => {
       for (const c of childrenOf(call, NS.tds, 'CertificateID')) {

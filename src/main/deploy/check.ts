@@ -1,0 +1,66 @@
+// Looking at what a camera serves, from the outside: its chain (one TLS handshake, as at first contact),
+// waiting for a new certificate to appear after a switch, and Chrome's verdict with the company root
+// trusted for every name the camera has (lantrust test's own engine), plus one frame.
+import { describe, type ParsedCert } from '../cert/describe.js';
+import { testUrls } from '../probe/index.js';
+import { handshake, type Handshake } from '../probe/tls.js';
+import type { TestResult, TrustAnchor } from '../probe/types.js';
+import { isIP } from 'node:net';
+import type { DeployTarget } from './types.js';
+
+/** One handshake; `certs` parsed (throws if the camera sends something that isn't a certificate). */
+export async function servedChain(t: DeployTarget, timeoutMs: number): Promise<{ hs: Handshake; certs: ParsedCert[] }> {
+  const hs = await handshake({ address: t.address, port: t.port, ...(isIP(t.host) ? {} : { servername: t.host }) }, Date.now() + timeoutMs);
+  return { hs, certs: hs.ok ? hs.certs.map((d) => describe(d)) : [] };
+}
+
+/** Polls until the camera presents `sha256` (its web server may take a moment to switch). */
+export async function waitForServed(t: DeployTarget, sha256: string, timeoutMs: number): Promise<ParsedCert[] | undefined> {
+  const deadline = Date.now() + timeoutMs;
+  let last: ParsedCert[] | undefined;
+  while (Date.now() < deadline) {
+    try {
+      const { certs } = await servedChain(t, Math.max(200, deadline - Date.now()));
+      last = certs;
+      if (certs[0]?.info.sha256 === sha256) return certs;
+    } catch {
+      /* unparsable: keep waiting */
+    }
+    await new Promise((r) => setTimeout(r, 200));
+  }
+  return last?.[0]?.info.sha256 === sha256 ? last : undefined;
+}
+
+export interface Verdict {
+  /** The worst verdict over the camera's names. */
+  error: string;
+  cause: string;
+  fix: string;
+  /** Per name. */
+  results: TestResult[];
+  frame?: { bytes: number; ms: number } | { error: string };
+}
+
+/** Chrome's verdict for https://NAME:PORT/ for every name of the device (each reaching the camera's address). */
+export async function chromeVerdict(t: DeployTarget, anchors: TrustAnchor[], timeoutMs: number, frame: boolean): Promise<Verdict> {
+  const names = [...new Set([...t.device.ip, ...t.device.dns])];
+  const url = (n: string, path = '/') => `https://${n.includes(':') ? `[${n}]` : n}:${t.port}${path}`;
+  const resolve = names.map((n) => `${n.includes(':') ? `[${n}]` : n}:${t.port}:${t.address.includes(':') ? `[${t.address}]` : t.address}`);
+  const base = { anchors, resolve, timeoutMs };
+  const [results, framed] = await Promise.all([
+    testUrls(names.map((n) => url(n)), base),
+    frame && names[0]
+      ? testUrls([url(names[0], t.streamPath ?? '/axis-cgi/jpg/image.cgi')], { ...base, frame: true, ...(t.user !== undefined ? { user: t.user, password: t.password ?? '' } : {}) })
+      : Promise.resolve([] as TestResult[]),
+  ]);
+  const bad = results.find((r) => r.chrome.error !== 'net::OK');
+  const pick = bad ?? results[0]!;
+  const f = framed[0]?.stream;
+  return {
+    error: pick.chrome.error,
+    cause: bad ? `${pick.url}: ${pick.chrome.cause}` : '',
+    fix: bad ? pick.chrome.fix : '',
+    results,
+    ...(f?.fetched ? { frame: f.frameBytes ? { bytes: f.frameBytes, ms: f.firstFrameMs ?? 0 } : { error: f.error ?? 'no frame' } } : {}),
+  };
+}
