@@ -1,7 +1,8 @@
 // lantrust ca init | issue | sign | list: the company CA. Thin: the work is in src/main/ca/.
-import { checkDevice, initCa, issueCertificate, issueFromCsv, listIssued, parseDevicesCsv, signCsr, caKeyIsEncrypted, parseKeyType, EXPIRY_WARNING_DAYS } from '../ca/index.js';
+import { checkDevice, initCa, issueCertificate, issueFromCsv, listIssued, parseDevicesCsv, signCsr, parseKeyType, EXPIRY_WARNING_DAYS } from '../ca/index.js';
 import { UserError } from '../errors.js';
 import { parse, readSecretFile } from './args.js';
+import { passphraseForInit, passphraseForUse } from './passphrase.js';
 import { color } from './format.js';
 
 export const help = `lantrust ca: a name-constrained company root and a unique certificate per device.
@@ -63,48 +64,6 @@ export async function run(args: string[]): Promise<number> {
 }
 
 const out = (s: string) => process.stdout.write(`${s}\n`);
-
-// ---------- passphrases ----------
-
-/** Reads a line from the terminal without echoing it. */
-async function promptHidden(question: string): Promise<string> {
-  const { createInterface } = await import('node:readline');
-  const rl = createInterface({ input: process.stdin, output: process.stderr, terminal: true });
-  const rlAny = rl as unknown as { _writeToOutput: (s: string) => void };
-  let muted = false;
-  rlAny._writeToOutput = (s: string) => {
-    if (!muted || s.includes('\n') || s.includes('\r')) process.stderr.write(muted ? '\n' : s);
-  };
-  return new Promise((resolve) => {
-    rl.question(question, (answer) => {
-      rl.close();
-      resolve(answer);
-    });
-    muted = true;
-  });
-}
-
-function noTty(what: string): UserError {
-  return new UserError(`${what}, but stdin is not a terminal so lantrust cannot ask; give it with --passphrase-file FILE.`);
-}
-
-async function passphraseForInit(file: string | undefined, none: boolean | undefined): Promise<string | null> {
-  if (file && none) throw new UserError('give either --passphrase-file or --no-passphrase, not both.');
-  if (none) return null;
-  if (file) return readSecretFile(file, 'passphrase');
-  if (!process.stdin.isTTY) throw noTty('the CA key needs a passphrase (or --no-passphrase for a throwaway lab)');
-  const a = await promptHidden('Passphrase for the CA key (8+ characters): ');
-  const b = await promptHidden('Same passphrase again: ');
-  if (a !== b) throw new UserError('the two passphrases differ; run the command again.');
-  return a;
-}
-
-async function passphraseForUse(dir: string, file: string | undefined): Promise<string | null> {
-  if (!(await caKeyIsEncrypted(dir))) return null;
-  if (file) return readSecretFile(file, 'passphrase');
-  if (!process.stdin.isTTY) throw noTty(`the CA key in ${dir} is encrypted`);
-  return promptHidden(`Passphrase for the CA key in ${dir}: `);
-}
 
 function intOption(v: string | undefined, name: string): number | undefined {
   if (v === undefined) return undefined;

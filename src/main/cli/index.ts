@@ -22,6 +22,7 @@ const verbs: Record<string, VerbEntry> = {
   describe: { summary: 'show what is inside a certificate file', load: () => loadVerb('describe') },
   ca: { summary: 'make a name-constrained company root and a certificate per device', load: () => loadVerb('ca') },
   test: { summary: 'what Chrome will say about a camera, and why', load: () => loadVerb('test') },
+  deploy: { summary: "put each camera's certificate on the camera, and renew it", load: () => loadVerb('deploy') },
   'scan-page': { summary: 'check an intranet page the way Chrome loads it', load: () => loadVerb('scan-page') },
   gen: { summary: 'the IT pack: PowerShell, GPO and browser policies', load: () => loadVerb('gen') },
   install: { summary: "trust the root in this machine's stores", load: () => loadVerb('install') },

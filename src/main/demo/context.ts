@@ -18,6 +18,9 @@ export interface DemoContext {
   cameraLabel: string;
   /** The running simulated camera, once started. */
   camera?: SimCamera;
+  /** The camera's administrator account (deploy uses it; the password only ever sits in this file). */
+  cameraUser: string;
+  cameraPasswordFile: string;
   /** A DNS name for the camera, mapped to 127.0.0.1 via --resolve. */
   cameraHost: string;
   /** Skip anything that opens a browser or waits for the user. */
@@ -49,6 +52,8 @@ export function newDemoContext(dir: string, opts: { noOpen: boolean; say: (text:
     cameraChain: join('ca', 'lobby-cam.chain.pem'),
     cameraLabel: 'lobby-cam',
     cameraHost: 'lobby.cams.demo.test',
+    cameraUser: 'root',
+    cameraPasswordFile: join('camera-password.txt'),
     noOpen: opts.noOpen,
     say: opts.say,
     cleanup: [],

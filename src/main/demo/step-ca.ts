@@ -1,7 +1,9 @@
 // Demo: the company root and the camera's own certificate (the real `ca init` / `ca issue`), then the camera.
 import { join } from 'node:path';
 import { initCa, issueCertificate } from '../ca/index.js';
-import { startCamera } from '../sim/camera.js';
+import { randomBytes } from 'node:crypto';
+import { writeFile } from 'node:fs/promises';
+import { startAxisCamera } from '../sim/camera.js';
 import type { DemoStep } from './context.js';
 
 export const caStep: DemoStep = {
@@ -23,12 +25,14 @@ export const caStep: DemoStep = {
 };
 
 export const cameraStep: DemoStep = {
-  title: 'Start a simulated Axis camera on 127.0.0.1 with that certificate',
+  title: 'Start a simulated Axis camera on 127.0.0.1, still on its factory certificate',
   async run(ctx) {
-    const { readFile } = await import('node:fs/promises');
-    const cam = await startCamera({ key: await readFile(ctx.cameraKey), cert: await readFile(ctx.cameraChain) });
+    // A camera as it comes out of the box: a self-signed certificate and an administrator password.
+    const password = randomBytes(12).toString('base64url');
+    await writeFile(ctx.cameraPasswordFile, `${password}\n`, { mode: 0o600 });
+    const cam = await startAxisCamera({ auth: { scheme: 'digest', user: ctx.cameraUser, password } });
     ctx.camera = cam;
     ctx.cleanup.push(() => cam.close());
-    ctx.say(`Camera is streaming MJPEG at ${cam.streamUrl}`);
+    ctx.say(`Camera is streaming MJPEG at ${cam.streamUrl} (factory certificate, SHA-256 ${cam.servedSha256().slice(0, 23)}...)`);
   },
 };

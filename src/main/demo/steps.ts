@@ -3,10 +3,11 @@ import type { DemoStep } from './context.js';
 import { caStep, cameraStep } from './step-ca.js';
 import { checkRootStep } from './step-check-root.js';
 import { testBeforeStep } from './step-test.js';
+import { deployStep } from './step-deploy.js';
 import { installStep } from './step-install.js';
 import { genStep } from './step-gen.js';
 import { signStep } from './step-sign.js';
 import { scanStep } from './step-scan.js';
 import { uiStep } from './step-ui.js';
 
-export const steps: DemoStep[] = [caStep, checkRootStep, cameraStep, testBeforeStep, genStep, signStep, installStep, scanStep, uiStep];
+export const steps: DemoStep[] = [caStep, checkRootStep, cameraStep, testBeforeStep, deployStep, genStep, signStep, installStep, scanStep, uiStep];

@@ -3,16 +3,15 @@
 // pinned to the root, and throwaway stores (HOME, system anchors, Chrome policy folder) so neither
 // "just me" nor "everyone" ever touches this machine's real trust stores.
 import { execFile } from 'node:child_process';
-import { generateKeyPairSync, X509Certificate } from 'node:crypto';
 import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import * as x from '../ca/x509.js';
 import { readOneCertificate } from '../cert/read.js';
-import { startCamera } from '../sim/camera.js';
+import { startAxisCamera } from '../sim/camera.js';
 import type { StoreEnv } from '../truststore/common.js';
 import { newDemoContext, type DemoContext } from './context.js';
 import { caStep, cameraStep } from './step-ca.js';
+import { deployDemoCamera } from './step-deploy.js';
 
 export interface UiDemo {
   /** The lantrust.json written for the demo company. */
@@ -62,21 +61,6 @@ async function makeNssDb(home: string): Promise<void> {
   await new Promise<void>((resolve) => execFile('certutil', ['-d', `sql:${db}`, '-N', '--empty-password'], () => resolve()));
 }
 
-/** A camera still on its factory certificate (self-signed, as Axis ships them). */
-async function startFactoryCamera(): Promise<Awaited<ReturnType<typeof startCamera>>> {
-  const k = generateKeyPairSync('ec', { namedCurve: 'prime256v1' });
-  const now = Date.now();
-  const der = x.buildCertificate({
-    subject: [['O', 'Axis Communications AB'], ['CN', 'axis-accc8e000001']],
-    notBefore: new Date(now - 3600e3),
-    notAfter: new Date(now + 5 * 365 * 864e5),
-    publicKey: k.publicKey,
-    signingKey: k.privateKey,
-    extensions: [x.basicConstraints(false), x.keyUsage(['digitalSignature']), x.extKeyUsage(['serverAuth']), x.subjectAltName({ ip: ['127.0.0.1'] })],
-  });
-  return startCamera({ key: k.privateKey.export({ type: 'pkcs8', format: 'pem' }), cert: new X509Certificate(der).toString() });
-}
-
 /** Everything `lantrust ui` needs without --config: made in a temp folder, removed by close(). */
 export async function startUiDemo(): Promise<UiDemo> {
   const dir = await mkdtemp(join(tmpdir(), 'lantrust-ui-demo-'));
@@ -88,7 +72,8 @@ export async function startUiDemo(): Promise<UiDemo> {
   try {
     await caStep.run(ctx);
     await cameraStep.run(ctx);
-    const factory = await startFactoryCamera();
+    await deployDemoCamera(ctx);
+    const factory = await startAxisCamera();
     ctx.cleanup.push(() => factory.close());
     const { profilePath, storeEnv } = await writeDemoProfile(ctx, [{ name: 'Parking camera (factory certificate)', url: factory.streamUrl }]);
     return { profilePath, storeEnv, close };
