@@ -64,3 +64,21 @@ export async function chromeVerdict(t: DeployTarget, anchors: TrustAnchor[], tim
     ...(f?.fetched ? { frame: f.frameBytes ? { bytes: f.frameBytes, ms: f.firstFrameMs ?? 0 } : { error: f.error ?? 'no frame' } } : {}),
   };
 }
+
+/** Chrome errors that are about reaching the camera, not about its certificate. */
+const UNREACHABLE = /^net::ERR_(CONNECTION_|TIMED_OUT|ADDRESS_UNREACHABLE|NAME_NOT_RESOLVED|EMPTY_RESPONSE)/;
+
+/**
+ * After a switch: waits for the camera to present `sha256`, then asks for Chrome's verdict; a camera
+ * that is briefly unreachable (its web server restarting, a reboot) is waited for within the budget.
+ */
+export async function verifySwitch(t: DeployTarget, anchors: TrustAnchor[], sha256: string, timeoutMs: number): Promise<{ served?: ParsedCert[]; verdict?: Verdict }> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const served = await waitForServed(t, sha256, Math.max(200, deadline - Date.now()));
+    if (!served) return {};
+    const verdict = await chromeVerdict(t, anchors, timeoutMs, true);
+    if (!UNREACHABLE.test(verdict.error) || Date.now() >= deadline) return { served, verdict };
+    await new Promise((r) => setTimeout(r, 250));
+  }
+}

@@ -9,7 +9,7 @@ import { errorMessage, UserError } from '../errors.js';
 import { mapLimit } from '../parallel.js';
 import { Journal, JOURNAL_FILE } from './journal.js';
 import { deployOne, type RunContext } from './one.js';
-import { normalizeFingerprint, readPins, savePins, type Pin } from './trust.js';
+import { normalizeFingerprint, readPins } from './trust.js';
 import type { DeployResult, DeploySummary, DeployTarget } from './types.js';
 import { join } from 'node:path';
 
@@ -110,7 +110,6 @@ export async function deploy(opts: DeployOptions): Promise<DeployReport> {
     anchors: [{ der: ca.root.der, source: join(opts.dir, ca.settings.files.root) }],
     journal: new Journal(opts.dir, run),
     pins,
-    newPins: {} as Record<string, Pin>,
     expect,
     trustCurrent: Boolean(opts.trustCurrentCert),
     key: opts.key ?? 'on-device',
@@ -144,7 +143,6 @@ export async function deploy(opts: DeployOptions): Promise<DeployReport> {
       results[i] = r;
       opts.onProgress?.(++done, total, r);
     });
-    await savePins(opts.dir, ctx.newPins);
     await ctx.journal.flush();
   });
   const list = results.filter((r): r is DeployResult => Boolean(r));

@@ -12,10 +12,10 @@ import { matchHost } from '../verify/hostname.js';
 import { AxisRest } from './axis-rest.js';
 import { AxisSoap } from './axis-soap.js';
 import type { WebServerTls } from './axis-webserver.js';
-import { chromeVerdict, servedChain, waitForServed } from './check.js';
+import { chromeVerdict, servedChain, verifySwitch, waitForServed } from './check.js';
 import { createdAliases, type Journal } from './journal.js';
 import { detectProtocol, NotDeployable, type CameraProtocol, type Inventory } from './protocol.js';
-import { chainsToCompany, decideTrust, type Pin } from './trust.js';
+import { chainsToCompany, decideTrust, savePins, type Pin } from './trust.js';
 import type { CertSummary, DeployResult, DeployTarget } from './types.js';
 import { VapixClient, VapixError } from './vapix.js';
 
@@ -28,7 +28,6 @@ export interface RunContext {
   anchors: TrustAnchor[];
   journal: Journal;
   pins: Record<string, Pin>;
-  newPins: Record<string, Pin>;
   expect: Map<string, string>;
   trustCurrent: boolean;
   key: 'on-device' | 'upload';
@@ -117,7 +116,7 @@ export async function deployOne(t: DeployTarget, ctx: RunContext): Promise<Deplo
     return done();
   }
   await note('trusted', { how: decision.how, sha256: r.before.sha256 });
-  if (decision.pin && !ctx.dryRun) ctx.newPins[label] = decision.pin;
+  if (decision.pin && !ctx.dryRun) await savePins(ctx.ca.dir, { [label]: decision.pin });
 
   // 3. Plan: is what it serves current?
   const leaf = served[0]!;
@@ -207,8 +206,7 @@ export async function deployOne(t: DeployTarget, ctx: RunContext): Promise<Deplo
     await proto.bind(client, next);
 
     // 5. Verify from the outside: the new certificate, and Chrome's verdict with the company root.
-    const now = await waitForServed(t, installed.signed.sha256, ctx.timeoutMs);
-    const v = now ? await chromeVerdict(t, ctx.anchors, ctx.timeoutMs, true) : undefined;
+    const { served: now, verdict: v } = await verifySwitch(t, ctx.anchors, installed.signed.sha256, ctx.timeoutMs);
     const frameFailed = Boolean(t.streamPath && v?.frame && 'error' in v.frame);
     if (!now || !v || v.error !== 'net::OK' || frameFailed) {
       r.verdict = v?.error;

@@ -48,13 +48,21 @@ export async function readPins(dir: string): Promise<Record<string, Pin>> {
   }
 }
 
-/** Records pins (re-reading the file under the CA lock, so parallel runs don't lose each other's). */
-export async function savePins(dir: string, add: Record<string, Pin>): Promise<void> {
-  if (!Object.keys(add).length) return;
-  await withCaLock(dir, async () => {
-    const pins = { ...(await readPins(dir)), ...add };
-    await writeFileAtomic(join(dir, PINS_FILE), `${JSON.stringify({ version: 1, pins } satisfies PinsDoc, null, 2)}\n`);
-  });
+let pinWrites: Promise<void> = Promise.resolve();
+
+/**
+ * Records pins as soon as they are decided (a run cut short keeps them): re-read and merged under the
+ * CA lock, one write at a time within this process, so parallel cameras and parallel runs keep each other's.
+ */
+export function savePins(dir: string, add: Record<string, Pin>): Promise<void> {
+  if (!Object.keys(add).length) return pinWrites;
+  pinWrites = pinWrites.then(() =>
+    withCaLock(dir, async () => {
+      const pins = { ...(await readPins(dir)), ...add };
+      await writeFileAtomic(join(dir, PINS_FILE), `${JSON.stringify({ version: 1, pins } satisfies PinsDoc, null, 2)}\n`);
+    }),
+  );
+  return pinWrites;
 }
 
 /** "AB:CD:..." from a fingerprint written any common way; undefined when it isn't 64 hex digits. */
