@@ -41,21 +41,23 @@ export interface Verdict {
   frame?: { bytes: number; ms: number } | { error: string };
 }
 
-/** Chrome's verdict for https://NAME:PORT/ for every name of the device (each reaching the camera's address). */
+/**
+ * Chrome's verdict for https://NAME:PORT/ for every name of the device (each reaching the camera's
+ * address); with `frame`, the first name's URL is the stream path and one frame is fetched from it.
+ */
 export async function chromeVerdict(t: DeployTarget, anchors: TrustAnchor[], timeoutMs: number, frame: boolean): Promise<Verdict> {
   const names = [...new Set([...t.device.ip, ...t.device.dns])];
-  const url = (n: string, path = '/') => `https://${n.includes(':') ? `[${n}]` : n}:${t.port}${path}`;
-  const resolve = names.map((n) => `${n.includes(':') ? `[${n}]` : n}:${t.port}:${t.address.includes(':') ? `[${t.address}]` : t.address}`);
-  const base = { anchors, resolve, timeoutMs };
-  const [results, framed] = await Promise.all([
-    testUrls(names.map((n) => url(n)), base),
-    frame && names[0]
-      ? testUrls([url(names[0], t.streamPath ?? '/axis-cgi/jpg/image.cgi')], { ...base, frame: true, ...(t.user !== undefined ? { user: t.user, password: t.password ?? '' } : {}) })
-      : Promise.resolve([] as TestResult[]),
+  const bracket = (n: string) => (n.includes(':') ? `[${n}]` : n);
+  const url = (n: string, path = '/') => `https://${bracket(n)}:${t.port}${path}`;
+  const base = { anchors, resolve: names.map((n) => `${bracket(n)}:${t.port}:${bracket(t.address)}`), timeoutMs };
+  const [first, rest] = await Promise.all([
+    testUrls([url(names[0]!, frame ? (t.streamPath ?? '/') : '/')], { ...base, ...(frame ? { frame: true, ...(t.user !== undefined ? { user: t.user, password: t.password ?? '' } : {}) } : {}) }),
+    testUrls(names.slice(1).map((n) => url(n)), base),
   ]);
+  const results = [...first, ...rest];
   const bad = results.find((r) => r.chrome.error !== 'net::OK');
   const pick = bad ?? results[0]!;
-  const f = framed[0]?.stream;
+  const f = first[0]?.stream;
   return {
     error: pick.chrome.error,
     cause: bad ? `${pick.url}: ${pick.chrome.cause}` : '',
@@ -69,16 +71,16 @@ export async function chromeVerdict(t: DeployTarget, anchors: TrustAnchor[], tim
 const UNREACHABLE = /^net::ERR_(CONNECTION_|TIMED_OUT|ADDRESS_UNREACHABLE|NAME_NOT_RESOLVED|EMPTY_RESPONSE)/;
 
 /**
- * After a switch: waits for the camera to present `sha256`, then asks for Chrome's verdict; a camera
- * that is briefly unreachable (its web server restarting, a reboot) is waited for within the budget.
+ * After a switch: Chrome's verdict once every name presents the certificate `sha256` (a web server
+ * may take a moment to switch, or restart; that is waited for within the budget). `switched` says
+ * whether it ever did; one frame is fetched when the device has a stream path.
  */
-export async function verifySwitch(t: DeployTarget, anchors: TrustAnchor[], sha256: string, timeoutMs: number): Promise<{ served?: ParsedCert[]; verdict?: Verdict }> {
+export async function verifySwitch(t: DeployTarget, anchors: TrustAnchor[], sha256: string, timeoutMs: number): Promise<{ switched: boolean; verdict: Verdict }> {
   const deadline = Date.now() + timeoutMs;
   for (;;) {
-    const served = await waitForServed(t, sha256, Math.max(200, deadline - Date.now()));
-    if (!served) return {};
-    const verdict = await chromeVerdict(t, anchors, timeoutMs, true);
-    if (!UNREACHABLE.test(verdict.error) || Date.now() >= deadline) return { served, verdict };
-    await new Promise((r) => setTimeout(r, 250));
+    const verdict = await chromeVerdict(t, anchors, Math.max(500, deadline - Date.now()), Boolean(t.streamPath));
+    const switched = verdict.results.every((r) => r.chain.find((c) => c.index === 0)?.sha256 === sha256);
+    if ((switched && !UNREACHABLE.test(verdict.error)) || Date.now() >= deadline) return { switched, verdict };
+    await new Promise((r) => setTimeout(r, 200));
   }
 }

@@ -4,10 +4,14 @@
 import { randomBytes } from 'node:crypto';
 import { lookup } from 'node:dns/promises';
 import { isIP } from 'node:net';
-import { checkDevice, openCa, readCaCertificates, withCaLock, type CsvDevice, type OpenCa } from '../ca/index.js';
+import type { KeyObject } from 'node:crypto';
+import { readCaCertificates, withCaLock, type CsvDevice, type OpenCa } from '../ca/index.js';
+import { unlockOffThread } from './unlock.js';
+// The same checks as checkDevice(), against the CA read once for the whole list.
+import { checkAgainstCa, normalizeDevice } from '../ca/issue.js';
 import { errorMessage, UserError } from '../errors.js';
 import { mapLimit } from '../parallel.js';
-import { Journal, JOURNAL_FILE } from './journal.js';
+import { createdAliases, Journal, JOURNAL_FILE } from './journal.js';
 import { deployOne, type RunContext } from './one.js';
 import { normalizeFingerprint, readPins } from './trust.js';
 import type { DeployResult, DeploySummary, DeployTarget } from './types.js';
@@ -77,8 +81,9 @@ export async function deploy(opts: DeployOptions): Promise<DeployReport> {
     const refuse = (error: string) => (results[i] = { label: fallback, url: '', ...(row.line !== undefined ? { line: row.line } : {}), action: 'refused', error, ms: 0 });
     try {
       if (row.problem) throw new UserError(row.problem);
-      const device = await checkDevice(opts.dir, { ...(row.name ? { label: row.name } : {}), ip: row.ip, dns: row.dns });
+      const device = normalizeDevice({ ...(row.name ? { label: row.name } : {}), ip: row.ip, dns: row.dns });
       if (seen.has(device.label.toLowerCase())) throw new UserError(`the label ${device.label} is already used${seen.get(device.label.toLowerCase()) !== undefined ? ` on line ${seen.get(device.label.toLowerCase())}` : ''}; give each camera its own name`);
+      checkAgainstCa(ca, device);
       seen.set(device.label.toLowerCase(), row.line);
       const host = device.ip[0] ?? device.dns[0]!;
       const address = row.address ?? host;
@@ -100,15 +105,24 @@ export async function deploy(opts: DeployOptions): Promise<DeployReport> {
   }
   const pins = await readPins(opts.dir);
 
-  // The CA key is opened once, before any camera is changed (a wrong passphrase stops here).
-  let opened: OpenCa | undefined;
-  if (!opts.dryRun && targets.length) opened = await openCa(opts.dir, opts.passphrase, ca);
+  // The CA key is opened once, when the first camera needs a signature, off the main thread so the
+  // other cameras go on meanwhile; no camera is written to before it is open, and a wrong passphrase
+  // ends the run with one sentence. A run where nothing is due never opens it.
+  let key: Promise<KeyObject> | undefined;
+  const unlock = () => {
+    if (!key) {
+      key = unlockOffThread(opts.dir, opts.passphrase);
+      key.catch(() => {}); // each camera awaits it; the run reports it once, below
+    }
+    return key;
+  };
   const run = `${now().toISOString().replace(/\D/g, '').slice(0, 14)}-${randomBytes(3).toString('hex')}`;
   const ctx: RunContext = {
     ca,
-    unlock: async () => opened ?? (opened = await openCa(opts.dir, opts.passphrase, ca)),
+    unlock: async (): Promise<OpenCa> => ({ ...ca, issuerKey: await unlock() }),
     anchors: [{ der: ca.root.der, source: join(opts.dir, ca.settings.files.root) }],
     journal: new Journal(opts.dir, run),
+    created: await createdAliases(opts.dir),
     pins,
     expect,
     trustCurrent: Boolean(opts.trustCurrentCert),
@@ -143,8 +157,9 @@ export async function deploy(opts: DeployOptions): Promise<DeployReport> {
       results[i] = r;
       opts.onProgress?.(++done, total, r);
     });
-    await ctx.journal.flush();
+    await ctx.journal.close();
   });
+  if (key) await key; // a wrong passphrase: its sentence, not thirty failed cameras
   const list = results.filter((r): r is DeployResult => Boolean(r));
   return { results: list, summary: summarize(list, Date.now() - t0), journal: join(opts.dir, JOURNAL_FILE) };
 }

@@ -1,9 +1,8 @@
 // DIR/deploy.jsonl: one line per thing deploy did or found, appended as it happens (so a run cut short
 // by Ctrl-C, a crash or a camera reboot leaves its trail). It is also the record of which aliases
 // lantrust created on which camera: only those are ever removed. Never holds a password, passphrase or key.
-import { appendFile, readFile } from 'node:fs/promises';
+import { open, readFile, type FileHandle } from 'node:fs/promises';
 import { join } from 'node:path';
-import { withCaLock } from '../ca/index.js';
 
 export const JOURNAL_FILE = 'deploy.jsonl';
 
@@ -20,36 +19,46 @@ export interface JournalLine {
 export const CREATING_STEPS = new Set(['create']);
 export const REMOVING_STEPS = new Set(['removed']);
 
+/** Appends to DIR/deploy.jsonl for one run; the caller holds the CA lock for the run (deploy() does). */
 export class Journal {
   private tail: Promise<void> = Promise.resolve();
+  private file: Promise<FileHandle> | undefined;
 
   constructor(
     readonly dir: string,
     readonly run: string,
   ) {}
 
-  /** Appends a line (in order, one write each, under the CA lock). */
+  /** Appends a line, in order, as one write (a crash can cut only the last line short). */
   note(label: string, url: string, step: string, detail: Record<string, unknown> = {}): Promise<void> {
     const line: JournalLine = { time: new Date().toISOString(), run: this.run, label, url, step, ...detail };
     const text = `${JSON.stringify(line)}\n`;
-    this.tail = this.tail.then(() => withCaLock(this.dir, () => appendFile(join(this.dir, JOURNAL_FILE), text, { mode: 0o644 })));
+    this.file ??= open(join(this.dir, JOURNAL_FILE), 'a', 0o644);
+    const file = this.file;
+    this.tail = this.tail.then(async () => {
+      await (await file).appendFile(text);
+    });
     return this.tail;
   }
 
-  flush(): Promise<void> {
-    return this.tail;
+  /** Waits for every line to be written and closes the file. */
+  async close(): Promise<void> {
+    await this.tail;
+    const f = this.file;
+    this.file = undefined;
+    if (f) await (await f).close();
   }
 }
 
-/** Aliases lantrust created on the camera `label` (by earlier runs too) and has not removed since. */
-export async function createdAliases(dir: string, label: string): Promise<Set<string>> {
+/** For every camera label: the aliases lantrust created there (in any run) and has not removed since. */
+export async function createdAliases(dir: string): Promise<Map<string, Set<string>>> {
+  const out = new Map<string, Set<string>>();
   let text = '';
   try {
     text = await readFile(join(dir, JOURNAL_FILE), 'utf8');
   } catch {
-    return new Set();
+    return out;
   }
-  const out = new Set<string>();
   for (const raw of text.split('\n')) {
     if (!raw.trim()) continue;
     let l: Partial<JournalLine>;
@@ -58,9 +67,11 @@ export async function createdAliases(dir: string, label: string): Promise<Set<st
     } catch {
       continue; // a line cut short by a crash: the others still count
     }
-    if (l.label !== label || typeof l.alias !== 'string') continue;
-    if (CREATING_STEPS.has(l.step ?? '')) out.add(l.alias);
-    if (REMOVING_STEPS.has(l.step ?? '')) out.delete(l.alias);
+    if (typeof l.label !== 'string' || typeof l.alias !== 'string') continue;
+    const set = out.get(l.label) ?? new Set<string>();
+    out.set(l.label, set);
+    if (CREATING_STEPS.has(l.step ?? '')) set.add(l.alias);
+    if (REMOVING_STEPS.has(l.step ?? '')) set.delete(l.alias);
   }
   return out;
 }

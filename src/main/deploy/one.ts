@@ -13,7 +13,7 @@ import { AxisRest } from './axis-rest.js';
 import { AxisSoap } from './axis-soap.js';
 import type { WebServerTls } from './axis-webserver.js';
 import { chromeVerdict, servedChain, verifySwitch, waitForServed } from './check.js';
-import { createdAliases, type Journal } from './journal.js';
+import type { Journal } from './journal.js';
 import { detectProtocol, NotDeployable, type CameraProtocol, type Inventory } from './protocol.js';
 import { chainsToCompany, decideTrust, savePins, type Pin } from './trust.js';
 import type { CertSummary, DeployResult, DeployTarget } from './types.js';
@@ -23,10 +23,12 @@ const DAY = 86_400_000;
 
 export interface RunContext {
   ca: CaCertificates;
-  /** Opens the CA key once, when the first camera needs a signature. */
+  /** The CA, opened once for the run (when the first camera needs a signature). */
   unlock(): Promise<OpenCa>;
   anchors: TrustAnchor[];
   journal: Journal;
+  /** Aliases earlier runs created, per label (read once, before this run wrote anything). */
+  created: Map<string, Set<string>>;
   pins: Record<string, Pin>;
   expect: Map<string, string>;
   trustCurrent: boolean;
@@ -154,6 +156,10 @@ export async function deployOne(t: DeployTarget, ctx: RunContext): Promise<Deplo
     return done();
   }
 
+  // The CA key starts opening now (once per run), while this camera is asked what it speaks.
+  const unlocking = ctx.unlock();
+  unlocking.catch(() => {});
+
   // 4. Credentials go only to a connection presenting a certificate checked above (or the new one).
   const allowed = new Set([leaf.info.sha256]);
   const client = new VapixClient(
@@ -177,6 +183,8 @@ export async function deployOne(t: DeployTarget, ctx: RunContext): Promise<Deplo
     await note('detect', { api: proto.api });
     inv = await proto.inspect(client);
     const previous: WebServerTls = inv.web;
+    // Nothing is written to the camera before the CA can sign (a wrong passphrase changes no camera).
+    const ca = await unlocking;
     const alias = newAlias(label, ctx.now(), new Set(inv.certificates.map((c) => c.alias)));
     // Recorded before the camera is asked, so an interrupted run still knows the alias is lantrust's.
     await note('create', { alias, key: ctx.key });
@@ -190,7 +198,7 @@ export async function deployOne(t: DeployTarget, ctx: RunContext): Promise<Deplo
         key: ctx.key,
         chain: ctx.ca.chain.map((c) => c.der),
         sign: async (csr) => {
-          signed = await signCsrForDevice(await ctx.unlock(), csr, t.device, ctx.days !== undefined ? { days: ctx.days } : {});
+          signed = await signCsrForDevice(ca, csr, t.device, ctx.days !== undefined ? { days: ctx.days } : {});
           await note('signed', { alias, serial: signed.serial, sha256: signed.sha256, notAfter: signed.notAfter });
           return signed;
         },
@@ -206,14 +214,14 @@ export async function deployOne(t: DeployTarget, ctx: RunContext): Promise<Deplo
     await proto.bind(client, next);
 
     // 5. Verify from the outside: the new certificate, and Chrome's verdict with the company root.
-    const { served: now, verdict: v } = await verifySwitch(t, ctx.anchors, installed.signed.sha256, ctx.timeoutMs);
-    const frameFailed = Boolean(t.streamPath && v?.frame && 'error' in v.frame);
-    if (!now || !v || v.error !== 'net::OK' || frameFailed) {
-      r.verdict = v?.error;
-      if (v?.cause) r.cause = v.cause;
-      if (v?.fix) r.fix = v.fix;
-      const why = !now ? `did not present the new certificate within ${ctx.timeoutMs} ms after the switch` : v!.error !== 'net::OK' ? `would be refused by Chrome with the new certificate (${v!.error}: ${v!.cause})` : `gave no frame from ${t.streamPath} with the new certificate (${(v!.frame as { error: string }).error})`;
-      await note('verify', { ok: false, why, ...(v ? { verdict: v.error } : {}) });
+    const { switched, verdict: v } = await verifySwitch(t, ctx.anchors, installed.signed.sha256, ctx.timeoutMs);
+    const frameFailed = Boolean(t.streamPath && v.frame && 'error' in v.frame);
+    if (!switched || v.error !== 'net::OK' || frameFailed) {
+      r.verdict = v.error;
+      if (v.cause) r.cause = v.cause;
+      if (v.fix) r.fix = v.fix;
+      const why = !switched ? `did not present the new certificate within ${ctx.timeoutMs} ms after the switch` : v.error !== 'net::OK' ? `would be refused by Chrome with the new certificate (${v.error}: ${v.cause})` : `gave no frame from ${t.streamPath} with the new certificate (${(v.frame as { error: string }).error})`;
+      await note('verify', { ok: false, why, verdict: v.error });
       const back = await rollback(client, proto, previous, alias, t, r, ctx);
       r.error = `${label} ${why}; ${back}`;
       return done();
@@ -221,12 +229,13 @@ export async function deployOne(t: DeployTarget, ctx: RunContext): Promise<Deplo
     await note('verify', { ok: true, verdict: v.error, sha256: installed.signed.sha256 });
     r.action = plan === 'deploy' ? 'deployed' : 'renewed';
     r.verdict = v.error;
-    r.after = summary(now[0]!);
+    const leafNow = v.results[0]!.chain.find((c) => c.index === 0)!;
+    r.after = { sha256: leafNow.sha256, notAfter: leafNow.notAfter, issuer: leafNow.issuer };
     r.alias = alias;
     if (v.frame) r.frame = v.frame;
 
     // 6. Tidy up: older certificates lantrust created here (never anything else), not in use.
-    const mine = await createdAliases(ctx.ca.dir, label);
+    const mine = ctx.created.get(label) ?? new Set<string>();
     const removed: string[] = [];
     for (const c of inv.certificates) {
       if (c.alias === alias || !mine.has(c.alias) || !c.alias.startsWith('lantrust-') || next.certificates.includes(c.alias)) continue;

@@ -49,20 +49,29 @@ export async function readPins(dir: string): Promise<Record<string, Pin>> {
 }
 
 let pinWrites: Promise<void> = Promise.resolve();
+let pending: { dir: string; add: Record<string, Pin>; written: Promise<void> } | undefined;
 
 /**
  * Records pins as soon as they are decided (a run cut short keeps them): re-read and merged under the
- * CA lock, one write at a time within this process, so parallel cameras and parallel runs keep each other's.
+ * CA lock, one write at a time within this process (pins decided meanwhile go in the next write), so
+ * parallel cameras and parallel runs keep each other's.
  */
 export function savePins(dir: string, add: Record<string, Pin>): Promise<void> {
   if (!Object.keys(add).length) return pinWrites;
-  pinWrites = pinWrites.then(() =>
-    withCaLock(dir, async () => {
-      const pins = { ...(await readPins(dir)), ...add };
+  if (pending && pending.dir === dir) {
+    Object.assign(pending.add, add);
+    return pending.written;
+  }
+  const batch = { dir, add: { ...add } } as NonNullable<typeof pending>;
+  pending = batch;
+  batch.written = pinWrites = pinWrites.then(() => {
+    if (pending === batch) pending = undefined;
+    return withCaLock(dir, async () => {
+      const pins = { ...(await readPins(dir)), ...batch.add };
       await writeFileAtomic(join(dir, PINS_FILE), `${JSON.stringify({ version: 1, pins } satisfies PinsDoc, null, 2)}\n`);
-    }),
-  );
-  return pinWrites;
+    });
+  });
+  return batch.written;
 }
 
 /** "AB:CD:..." from a fingerprint written any common way; undefined when it isn't 64 hex digits. */

@@ -34,7 +34,8 @@
 // Firmware knobs: "axis-os-12" (cert v1 REST + SOAP), "axis-os-11-beta" (REST at v1beta), "axis-os-10"
 // (no REST cert API: SOAP only), "firmware-6" (no web server TLS service: too old for automatic deploy);
 // `vapix: false` is some other HTTPS device. Other knobs: wrong credentials (just configure another
-// password), rejectCertificates, ignoreBind, hang (an operation never answers), reboot (after an
+// password), rejectCertificates, ignoreBind, hang (an operation never answers), delayMs (every call
+// takes that long), reboot (after an
 // operation the camera drops every connection and is away for downMs), malformed (answers garbage),
 // factoryReset() (a new factory certificate: a changed fingerprint).
 // Reboot choice: like a real camera, certificates and the web server setting are kept (flash), open
@@ -89,6 +90,8 @@ export interface AxisKnobs {
   reboot?: { after: string; downMs: number };
   /** Answer these operations with a broken body (cut-off JSON or XML). */
   malformed?: string[];
+  /** Take this long over every VAPIX call, as a camera's embedded web server does (benchmarks). */
+  delayMs?: number;
 }
 
 export interface AxisCameraOptions extends AxisKnobs {
@@ -184,7 +187,7 @@ export async function startAxisCamera(opts: AxisCameraOptions = {}): Promise<Sim
   const firmware: Firmware = opts.firmware ?? 'axis-os-12';
   const frames = Array.from({ length: 8 }, (_, i) => makeFrame(i));
   const auth = new ServerAuth(opts.auth ?? { scheme: 'digest', user: 'root', password: 'pass' });
-  const knobs: AxisKnobs = { ...(opts.rejectCertificates ? { rejectCertificates: true } : {}), ...(opts.ignoreBind ? { ignoreBind: true } : {}), ...(opts.hang ? { hang: opts.hang } : {}), ...(opts.reboot ? { reboot: opts.reboot } : {}), ...(opts.malformed ? { malformed: opts.malformed } : {}) };
+  const knobs: AxisKnobs = { ...(opts.rejectCertificates ? { rejectCertificates: true } : {}), ...(opts.ignoreBind ? { ignoreBind: true } : {}), ...(opts.hang ? { hang: opts.hang } : {}), ...(opts.reboot ? { reboot: opts.reboot } : {}), ...(opts.malformed ? { malformed: opts.malformed } : {}), ...(opts.delayMs ? { delayMs: opts.delayMs } : {}) };
   const factory = opts.factory ? { key: createPrivateKey(opts.factory.key), cert: pemCertificates(opts.factory.cert.toString()) } : undefined;
   const device = await AxisDevice.factoryNew({ ...(opts.serial ? { serial: opts.serial } : {}), ...(factory ? { factory } : {}) });
   const requests: SimRequest[] = [];
@@ -256,6 +259,7 @@ export async function startAxisCamera(opts: AxisCameraOptions = {}): Promise<Sim
       if (knobs.hang.once) delete knobs.hang;
       return; // never answered: the client's timeout is all that ends it
     }
+    if (knobs.delayMs) await new Promise((r) => setTimeout(r, knobs.delayMs));
     device.rejectCertificates = Boolean(knobs.rejectCertificates);
     device.ignoreBind = Boolean(knobs.ignoreBind);
     let reply = await route.run();
