@@ -54,7 +54,7 @@ function deploy(s, extra) {
 const median = (a) => [...a].sort((x, y) => x - y)[Math.floor(a.length / 2)];
 const fmt = (ms) => `${(ms / 1000).toFixed(2)} s`;
 console.log(`Machine: ${cpus().length} cores (${cpus()[0]?.model}), Node ${process.version}, load average ${loadavg()[0].toFixed(1)} at start; ${N} cameras, median of ${RUNS}`);
-for (const delay of [0, DELAY]) {
+for (const delay of DELAY ? [0, DELAY] : [0]) {
   const runs = { parallel: [], sequential: [], noop: [] };
   for (let i = 0; i < RUNS; i++) {
     for (const mode of ['parallel', 'sequential']) {

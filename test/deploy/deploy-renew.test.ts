@@ -9,7 +9,7 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { deploy } from '../../src/main/deploy/index.js';
 import type { SimAxisCamera } from '../../src/main/sim/camera.js';
-import { BIN } from '../helpers/cli.js';
+import { BIN, cliAsync, expectOneSentence } from '../helpers/cli.js';
 import { CA_PASSPHRASE, CAM_PASSWORD, credentials, fleetPerFile, journal } from './fleet.js';
 
 const current = fleetPerFile();
@@ -75,6 +75,38 @@ describe('renewal', () => {
     for (const c of [res.before!, res.after!]) expect(Object.keys(c).sort()).toEqual(['issuer', 'notAfter', 'sha256']);
     expect(readFileSync(html, 'utf8')).toMatch(/<h1>lantrust deploy report<\/h1>[\s\S]*east[\s\S]*deployed/);
     expect(readFileSync(html, 'utf8')).not.toContain(CAM_PASSWORD);
+  });
+});
+
+describe('one camera, dry runs and the CA passphrase', () => {
+  it('one camera by URL: its stream path must give a frame afterwards; --only and --dry-run change nothing else', async () => {
+    const cam = await current().camera();
+    const other = await current().camera();
+    const r = await current().deploy(['--dir', current().dir, `https://127.0.0.1:${cam.port}/axis-cgi/jpg/image.cgi`, '--name', 'kiosk', '--dns', 'kiosk.cams.demo.test', ...creds(), '--trust-current-cert', '--json']);
+    expect(r.json!.results[0]).toMatchObject({ label: 'kiosk', action: 'deployed', verdict: 'net::OK' });
+    expect((r.json!.results[0]!.frame as { bytes: number }).bytes).toBeGreaterThan(1000);
+
+    const csv = current().csv([{ name: 'kiosk', cam }, { name: 'lane', cam: other }], 'only.csv');
+    const before = other.servedSha256();
+    const dry = await current().deploy(['--from', csv, ...creds(), '--trust-current-cert', '--dry-run', '--json']);
+    expect(dry.json!.results.map((x) => `${x.label} ${x.action} ${x.plan}`)).toEqual(['kiosk up-to-date undefined', 'lane skipped deploy']);
+    expect(other.requests).toEqual([]);
+    const only = await current().deploy(['--from', csv, ...creds(), '--only', 'kiosk', '--json']);
+    expect(only.json!.results.map((x) => `${x.label} ${x.action}`)).toEqual(['kiosk up-to-date']);
+    expect(other.servedSha256()).toBe(before);
+  });
+
+  it('a wrong CA passphrase is one sentence and exit 2, and no camera is written to', async () => {
+    const cam = await current().camera();
+    const csv = current().csv([{ name: 'vault', cam }], 'vault.csv');
+    const wrong = join(current().base, 'wrong-passphrase.txt');
+    writeFileSync(wrong, 'not the passphrase\n');
+    const r = await cliAsync(['deploy', '--dir', current().dir, '--passphrase-file', wrong, '--from', csv, ...creds(), '--trust-current-cert']);
+    expect(r.code).toBe(2);
+    expectOneSentence(r.stderr);
+    expect(r.stderr).toMatch(/passphrase/);
+    expect(cam.requests.filter((q) => q.method !== 'GET' && !['get-webserver', 'get-certs', 'get-ca-certs'].includes(q.op ?? ''))).toEqual([]);
+    expect(mine(cam, 'vault')).toEqual([]);
   });
 });
 

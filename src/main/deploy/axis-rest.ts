@@ -71,18 +71,18 @@ export class AxisRest implements CameraProtocol {
       const leaf = Buffer.from(new X509Certificate(signed.certPem).raw);
       const passphrase = randomBytes(18).toString('base64url');
       const p12 = buildPkcs12({ key: kp.privateKey, certs: [leaf, ...req.chain], password: passphrase });
-      await req.note('install-pkcs12', { alias, serial: signed.serial });
+      void req.note('install-pkcs12', { alias, serial: signed.serial });
       await c.rest('POST', `${this.base}/install_from_pkcs12`, { alias, pkcs12: p12.toString('base64'), passphrase, keystore: null });
       return { alias, signed, caAliases };
     }
     const now = Math.floor(Date.now() / 1000);
-    await req.note('create-key', { alias, keyType: 'EC-P256' });
+    void req.note('create-key', { alias, keyType: 'EC-P256' });
     await c.rest('POST', `${this.base}/create_certificate`, { alias, key_type: 'EC-P256', keystore: null, subject: `CN=${device.label}`, subject_alt_names: sans, valid_from: now - 300, valid_to: now + 365 * 86400 });
     const csrPath = `${this.base}/certificates/${enc(alias)}/get_csr`;
     const csr = await c.rest('POST', csrPath, {});
     if (typeof csr !== 'string' || !csr.includes('CERTIFICATE REQUEST')) throw malformed(csrPath, 'no PEM certificate request');
     const signed = await req.sign(Buffer.from(csr));
-    await req.note('set-certificate', { alias, serial: signed.serial, sha256: signed.sha256 });
+    void req.note('set-certificate', { alias, serial: signed.serial, sha256: signed.sha256 });
     await c.rest('PATCH', `${this.base}/certificates/${enc(alias)}`, { certificate: signed.certPem });
     return { alias, signed, caAliases };
   }

@@ -59,14 +59,14 @@ export class AxisSoap implements CameraProtocol {
       const signed = await req.sign(buildCsr({ key: kp.privateKey, subject: [['CN', device.label]], dns: device.dns, ip: device.ip }));
       const leaf = Buffer.from(new X509Certificate(signed.certPem).raw);
       const key = kp.privateKey.export({ type: 'pkcs8', format: 'der' });
-      await req.note('install-with-key', { alias, serial: signed.serial });
+      void req.note('install-with-key', { alias, serial: signed.serial });
       await c.soap(
         `<tds:LoadCertificateWithPrivateKey><tds:CertificateWithPrivateKey><tt:CertificateID>${esc(alias)}</tt:CertificateID><tt:Certificate><tt:Data>${leaf.toString('base64')}</tt:Data></tt:Certificate><tt:PrivateKey><tt:Data>${key.toString('base64')}</tt:Data></tt:PrivateKey></tds:CertificateWithPrivateKey></tds:LoadCertificateWithPrivateKey>`,
       );
       return { alias, signed, caAliases };
     }
     const now = Date.now();
-    await req.note('create-key', { alias });
+    void req.note('create-key', { alias });
     await c.soap(
       `<acertificates:CreateCertificate2><acertificates:Id>${esc(alias)}</acertificates:Id><acertificates:Subject><acert:CN>${esc(device.label)}</acert:CN></acertificates:Subject><acertificates:ValidNotBefore>${soapTime(new Date(now - 300e3))}</acertificates:ValidNotBefore><acertificates:ValidNotAfter>${soapTime(new Date(now + 365 * 864e5))}</acertificates:ValidNotAfter></acertificates:CreateCertificate2>`,
     );
@@ -75,7 +75,7 @@ export class AxisSoap implements CameraProtocol {
     if (!b64) throw new VapixError('malformed', 'GetPkcs10Request2 answered without a Pkcs10Request', { path: '/vapix/services' });
     const signed = await req.sign(Buffer.from(b64, 'base64'));
     const leaf = Buffer.from(new X509Certificate(signed.certPem).raw);
-    await req.note('set-certificate', { alias, serial: signed.serial, sha256: signed.sha256 });
+    void req.note('set-certificate', { alias, serial: signed.serial, sha256: signed.sha256 });
     await c.soap(`<tds:LoadCertificates><tds:NVTCertificate><tt:CertificateID>${esc(alias)}</tt:CertificateID><tt:Certificate><tt:Data>${leaf.toString('base64')}</tt:Data></tt:Certificate></tds:NVTCertificate></tds:LoadCertificates>`);
     return { alias, signed, caAliases };
   }

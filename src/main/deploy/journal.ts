@@ -3,6 +3,7 @@
 // lantrust created on which camera: only those are ever removed. Never holds a password, passphrase or key.
 import { open, readFile, type FileHandle } from 'node:fs/promises';
 import { join } from 'node:path';
+import { UserError } from '../errors.js';
 
 export const JOURNAL_FILE = 'deploy.jsonl';
 
@@ -23,22 +24,31 @@ export const REMOVING_STEPS = new Set(['removed']);
 export class Journal {
   private tail: Promise<void> = Promise.resolve();
   private file: Promise<FileHandle> | undefined;
+  private failed: unknown;
 
   constructor(
     readonly dir: string,
     readonly run: string,
   ) {}
 
-  /** Appends a line, in order, as one write (a crash can cut only the last line short). */
+  /**
+   * Appends a line, in order, as one write (a crash can cut only the last line short). Await it only
+   * where the line must be on disk before going on (before asking a camera to create an alias);
+   * a write that fails is reported by close().
+   */
   note(label: string, url: string, step: string, detail: Record<string, unknown> = {}): Promise<void> {
     const line: JournalLine = { time: new Date().toISOString(), run: this.run, label, url, step, ...detail };
     const text = `${JSON.stringify(line)}\n`;
     this.file ??= open(join(this.dir, JOURNAL_FILE), 'a', 0o644);
     const file = this.file;
-    this.tail = this.tail.then(async () => {
+    const written = this.tail.then(async () => {
       await (await file).appendFile(text);
     });
-    return this.tail;
+    this.tail = written.catch((e: unknown) => {
+      this.failed ??= e;
+    });
+    written.catch(() => {}); // handled here; close() reports it
+    return written;
   }
 
   /** Waits for every line to be written and closes the file. */
@@ -47,6 +57,7 @@ export class Journal {
     const f = this.file;
     this.file = undefined;
     if (f) await (await f).close();
+    if (this.failed) throw new UserError(`cannot write ${join(this.dir, JOURNAL_FILE)} (${(this.failed as NodeJS.ErrnoException).code ?? 'error'}); check the CA folder's disk and permissions.`);
   }
 }
 

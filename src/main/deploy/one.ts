@@ -83,9 +83,10 @@ export async function deployOne(t: DeployTarget, ctx: RunContext): Promise<Deplo
   const r: DeployResult = { label, url: t.url, ...(t.line !== undefined ? { line: t.line } : {}), action: 'failed', ms: 0 };
   const done = async () => {
     r.ms = Date.now() - t0;
-    await ctx.journal.note(label, t.url, 'result', { action: r.action, ...(r.error ? { error: r.error } : {}), ...(r.verdict ? { verdict: r.verdict } : {}) });
+    void ctx.journal.note(label, t.url, 'result', { action: r.action, ...(r.error ? { error: r.error } : {}), ...(r.verdict ? { verdict: r.verdict } : {}) });
     return r;
   };
+  // Journal lines are written in order in the background; only the alias record is waited for.
   const note = (step: string, detail?: Record<string, unknown>) => ctx.journal.note(label, t.url, step, detail);
 
   // 1. First contact: what does it serve? Nothing is sent but a TLS ClientHello.
@@ -108,7 +109,7 @@ export async function deployOne(t: DeployTarget, ctx: RunContext): Promise<Deplo
     return done();
   }
   r.before = summary(served[0]!);
-  await note('contact', { ...r.before });
+  void note('contact', { ...r.before });
 
   // 2. May it receive a password?
   const decision = decideTrust({ label, served, host: t.host, port: t.port, names: t.device, ca: ctx.ca, ...(ctx.pins[label] ? { pin: ctx.pins[label] } : {}), ...(ctx.expect.has(label) ? { expect: ctx.expect.get(label)! } : {}), trustCurrent: ctx.trustCurrent, now: ctx.now() });
@@ -117,7 +118,7 @@ export async function deployOne(t: DeployTarget, ctx: RunContext): Promise<Deplo
     r.error = decision.reason;
     return done();
   }
-  await note('trusted', { how: decision.how, sha256: r.before.sha256 });
+  void note('trusted', { how: decision.how, sha256: r.before.sha256 });
   if (decision.pin && !ctx.dryRun) await savePins(ctx.ca.dir, { [label]: decision.pin });
 
   // 3. Plan: is what it serves current?
@@ -142,14 +143,14 @@ export async function deployOne(t: DeployTarget, ctx: RunContext): Promise<Deplo
       r.verdict = v.error;
       r.after = r.before;
       r.reason = reason;
-      await note('plan', { plan, reason });
+      void note('plan', { plan, reason });
       return done();
     }
     plan = 'renew';
     reason = `Chrome would refuse what it serves (${v.error}: ${v.cause})`;
   }
   r.reason = reason;
-  await note('plan', { plan, reason });
+  void note('plan', { plan, reason });
   if (ctx.dryRun) {
     r.action = 'skipped';
     r.plan = plan;
@@ -180,7 +181,7 @@ export async function deployOne(t: DeployTarget, ctx: RunContext): Promise<Deplo
   try {
     proto = await detectProtocol(client, label, [AxisRest.detect, AxisSoap.detect]);
     r.api = proto.api;
-    await note('detect', { api: proto.api });
+    void note('detect', { api: proto.api });
     inv = await proto.inspect(client);
     const previous: WebServerTls = inv.web;
     // Nothing is written to the camera before the CA can sign (a wrong passphrase changes no camera).
@@ -199,7 +200,7 @@ export async function deployOne(t: DeployTarget, ctx: RunContext): Promise<Deplo
         chain: ctx.ca.chain.map((c) => c.der),
         sign: async (csr) => {
           signed = await signCsrForDevice(ca, csr, t.device, ctx.days !== undefined ? { days: ctx.days } : {});
-          await note('signed', { alias, serial: signed.serial, sha256: signed.sha256, notAfter: signed.notAfter });
+          void note('signed', { alias, serial: signed.serial, sha256: signed.sha256, notAfter: signed.notAfter });
           return signed;
         },
         note,
@@ -208,7 +209,7 @@ export async function deployOne(t: DeployTarget, ctx: RunContext): Promise<Deplo
     );
     allowed.add(installed.signed.sha256);
     const next: WebServerTls = { ...previous, tls: true, certificates: [alias], caCertificates: installed.caAliases };
-    await note('bind', { alias, previous: previous.certificates });
+    void note('bind', { alias, previous: previous.certificates });
     // Counted as bound even if the call fails: it may have been applied before the answer was lost.
     bound = true;
     await proto.bind(client, next);
@@ -221,12 +222,12 @@ export async function deployOne(t: DeployTarget, ctx: RunContext): Promise<Deplo
       if (v.cause) r.cause = v.cause;
       if (v.fix) r.fix = v.fix;
       const why = !switched ? `did not present the new certificate within ${ctx.timeoutMs} ms after the switch` : v.error !== 'net::OK' ? `would be refused by Chrome with the new certificate (${v.error}: ${v.cause})` : `gave no frame from ${t.streamPath} with the new certificate (${(v.frame as { error: string }).error})`;
-      await note('verify', { ok: false, why, verdict: v.error });
+      void note('verify', { ok: false, why, verdict: v.error });
       const back = await rollback(client, proto, previous, alias, t, r, ctx);
       r.error = `${label} ${why}; ${back}`;
       return done();
     }
-    await note('verify', { ok: true, verdict: v.error, sha256: installed.signed.sha256 });
+    void note('verify', { ok: true, verdict: v.error, sha256: installed.signed.sha256 });
     r.action = plan === 'deploy' ? 'deployed' : 'renewed';
     r.verdict = v.error;
     const leafNow = v.results[0]!.chain.find((c) => c.index === 0)!;
@@ -242,9 +243,9 @@ export async function deployOne(t: DeployTarget, ctx: RunContext): Promise<Deplo
       try {
         await proto.remove(client, c.alias);
         removed.push(c.alias);
-        await note('removed', { alias: c.alias });
+        void note('removed', { alias: c.alias });
       } catch (e) {
-        await note('remove-failed', { alias: c.alias, error: errorMessage(e) });
+        void note('remove-failed', { alias: c.alias, error: errorMessage(e) });
       }
     }
     if (removed.length) r.removed = removed;
@@ -253,16 +254,16 @@ export async function deployOne(t: DeployTarget, ctx: RunContext): Promise<Deplo
     // Whatever went wrong (the camera, the CA refusing its request, a wrong CA passphrase), this camera
     // is put back as it was; the run goes on with the others.
     r.error = e instanceof UserError && !(e instanceof NotDeployable) ? `${label}: ${e.message.replace(/\.$/, '')}` : vapixWords(e, label, t.url);
-    if (e instanceof NotDeployable) r.api = e.kind === 'too-old' ? 'too-old' : 'none';
-    await note('failed', { error: r.error });
+    if (e instanceof NotDeployable) r.api = e.kind === 'too-old' ? 'axis-too-old' : 'not-vapix';
+    void note('failed', { error: r.error });
     if (proto && inv && created) {
       if (bound) r.error = `${r.error}; ${await rollback(client, proto, inv.web, created, t, r, ctx)}`;
       else {
         try {
           await proto.remove(client, created);
-          await note('removed', { alias: created });
+          void note('removed', { alias: created });
         } catch (e2) {
-          await note('remove-failed', { alias: created, error: errorMessage(e2) });
+          void note('remove-failed', { alias: created, error: errorMessage(e2) });
         }
         r.error = `${r.error}; the previous certificate stays in use`;
       }
@@ -276,18 +277,18 @@ export async function deployOne(t: DeployTarget, ctx: RunContext): Promise<Deplo
 /** Binds the previous configuration again and deletes the alias lantrust created; says how that went. */
 async function rollback(client: VapixClient, proto: CameraProtocol, previous: WebServerTls, alias: string, t: DeployTarget, r: DeployResult, ctx: RunContext): Promise<string> {
   const note = (step: string, detail?: Record<string, unknown>) => ctx.journal.note(t.device.label, t.url, step, detail);
-  await note('rollback', { to: previous.certificates });
+  void note('rollback', { to: previous.certificates });
   try {
     await proto.bind(client, previous);
   } catch (e) {
-    await note('rollback-failed', { error: errorMessage(e) });
+    void note('rollback-failed', { error: errorMessage(e) });
     return `rolling back failed too (${vapixWords(e, t.device.label, t.url)}), so it may still present the new certificate; run deploy again when it answers`;
   }
   try {
     await proto.remove(client, alias);
-    await note('removed', { alias });
+    void note('removed', { alias });
   } catch (e) {
-    await note('remove-failed', { alias, error: errorMessage(e) });
+    void note('remove-failed', { alias, error: errorMessage(e) });
   }
   const back = r.before ? await waitForServed(t, r.before.sha256, ctx.timeoutMs) : undefined;
   r.rolledBack = Boolean(back);

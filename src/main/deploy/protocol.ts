@@ -65,7 +65,7 @@ export async function installChain(req: InstallRequest, inv: Inventory, add: (al
   for (const der of req.chain) {
     const alias = caAlias(der);
     if (!inv.caCertificates.includes(alias)) {
-      await req.note('add-ca', { alias });
+      void req.note('add-ca', { alias });
       await add(alias, der);
     }
     aliases.push(alias);
