@@ -25,6 +25,8 @@ export class Journal {
   private tail: Promise<void> = Promise.resolve();
   private file: Promise<FileHandle> | undefined;
   private failed: unknown;
+  private queue: string[] = [];
+  private batch: Promise<void> | undefined;
 
   constructor(
     readonly dir: string,
@@ -32,18 +34,23 @@ export class Journal {
   ) {}
 
   /**
-   * Appends a line, in order, as one write (a crash can cut only the last line short). Await it only
+   * Appends a line, in order (lines queued while a write is under way go out together in the next
+   * write; a crash can cut only the last one short). Await it only
    * where the line must be on disk before going on (before asking a camera to create an alias);
    * a write that fails is reported by close().
    */
   note(label: string, url: string, step: string, detail: Record<string, unknown> = {}): Promise<void> {
     const line: JournalLine = { time: new Date().toISOString(), run: this.run, label, url, step, ...detail };
-    const text = `${JSON.stringify(line)}\n`;
+    this.queue.push(`${JSON.stringify(line)}\n`);
     this.file ??= open(join(this.dir, JOURNAL_FILE), 'a', 0o644);
     const file = this.file;
-    const written = this.tail.then(async () => {
+    this.batch ??= this.tail.then(async () => {
+      this.batch = undefined;
+      const text = this.queue.join('');
+      this.queue = [];
       await (await file).appendFile(text);
     });
+    const written = this.batch;
     this.tail = written.catch((e: unknown) => {
       this.failed ??= e;
     });
