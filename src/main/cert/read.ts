@@ -59,8 +59,8 @@ export function classifyDer(der: Buffer): DerKind {
   return 'unknown';
 }
 
-/** Certificates inside a PKCS#7 SignedData (a .p7b bundle). */
-function certsFromPkcs7(der: Buffer): Buffer[] {
+/** Certificates inside a PKCS#7 SignedData (a .p7b bundle, or a "certs-only" AIA answer). */
+export function certsFromPkcs7(der: Buffer): Buffer[] {
   const [, content] = children(readOne(der));
   if (!content) return [];
   const signedData = children(content)[0];
