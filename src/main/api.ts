@@ -159,17 +159,16 @@ export function makeOperations(ctx: ApiContext, host: ApiHost): Operations {
     return summarize(kind, scope, r.stores, r.notes);
   }
 
+  const probeOptions = (trustRoot: boolean) => ({
+    anchors: trustRoot ? [{ der: need().root.der, source: 'the company root' }] : [],
+    system: true,
+    timeoutMs: ctx.timeoutMs ?? 5000,
+    ...(ctx.resolve?.length ? { resolve: ctx.resolve } : {}),
+  });
+
   async function probe(urls: string[], trustRoot: boolean): Promise<TestResult[]> {
-    const { root } = need();
     const { testUrls } = await import('./probe/index.js');
-    return testUrls(urls, {
-      anchors: trustRoot ? [{ der: root.der, source: 'the company root' }] : [],
-      system: true,
-      frame: true,
-      keepFrame: true,
-      timeoutMs: ctx.timeoutMs ?? 5000,
-      ...(ctx.resolve?.length ? { resolve: ctx.resolve } : {}),
-    });
+    return testUrls(urls, { ...probeOptions(trustRoot), frame: true, keepFrame: true });
   }
 
   /** Tests cameras in parallel (one timeout at most each), as Chrome on this computer would see them now. */
@@ -178,9 +177,11 @@ export function makeOperations(ctx: ApiContext, host: ApiHost): Operations {
     const st = await status().catch(() => ({ trusted: false, rows: [] }));
     // Chrome here trusts the company root only where it is installed: test with what is true now.
     const results = await probe(cams.map((c) => c.url), st.trusted);
-    // For cameras refused only because the root isn't installed yet, ask again as if it were.
+    // For cameras refused only because the root isn't installed yet: judge the certificates they already
+    // sent again as if it were (no second connection, no second frame download).
     const untrusted = st.trusted ? [] : results.flatMap((r, i) => (r.chrome.error === 'net::ERR_CERT_AUTHORITY_INVALID' ? [i] : []));
-    const again = untrusted.length ? await probe(untrusted.map((i) => cams[i]!.url), true) : [];
+    const { rejudge } = await import('./probe/index.js');
+    const again = untrusted.length ? await rejudge(untrusted.map((i) => results[i]!), probeOptions(true)) : [];
     const ifInstalled = new Map(untrusted.map((i, j) => [i, again[j]!.chrome.error]));
     return Promise.all(
       results.map(async (result, i) => {
