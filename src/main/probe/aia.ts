@@ -1,8 +1,9 @@
 // Downloading a missing intermediate from the leaf's AIA caIssuers URL, the way Chrome does it
-// (cert_issuer_source_aia.cc, cert_net_fetcher): http:// only, no redirects, HTTP 200 only, at most 64 KiB,
-// 10 s per URL, and the body read as one DER certificate, else a "certs-only" PKCS#7, else the first PEM
-// CERTIFICATE block. Measured on Chromium 156: https and redirected URLs, 404/500, HTML and 70 KB answers
-// all leave the chain ERR_CERT_AUTHORITY_INVALID; DER, PKCS#7 and PEM all work. One download per URL per run.
+// (cert_issuer_source_aia.cc, cert_net_fetcher): http:// only (redirects followed while they stay on
+// http), HTTP 200 only, at most 64 KiB, 10 s per URL, and the body read as one DER certificate, else a
+// "certs-only" PKCS#7, else the first PEM CERTIFICATE block. Measured on Chromium 156: https URLs, a
+// redirect to https, 404/500, HTML and 70 KB answers all leave the chain ERR_CERT_AUTHORITY_INVALID; DER,
+// PKCS#7, PEM and an http redirect all work. One download per URL per run.
 import { request, type IncomingMessage } from 'node:http';
 import { classifyDer, certsFromPkcs7, pemCertificates } from '../cert/read.js';
 import type { ParsedCert } from '../cert/describe.js';
@@ -25,10 +26,13 @@ interface Download {
   cutShort?: boolean;
 }
 
-function get(url: URL, address: string, until: number, ownLimit: boolean): Promise<Download> {
+/** Chrome's URLRequest follows at most this many redirects. */
+const MAX_REDIRECTS = 20;
+
+function get(url: URL, address: string, until: number, ownLimit: boolean): Promise<Download & { location?: string }> {
   return new Promise((resolve) => {
     let settled = false;
-    const done = (d: Download) => {
+    const done = (d: Download & { location?: string }) => {
       if (settled) return;
       settled = true;
       clearTimeout(timer);
@@ -40,7 +44,7 @@ function get(url: URL, address: string, until: number, ownLimit: boolean): Promi
     req.once('error', (e: NodeJS.ErrnoException) => done({ error: e.code === 'ECONNREFUSED' ? 'refused the connection' : `could not be reached (${e.code ?? e.message})` }));
     req.once('response', (res: IncomingMessage) => {
       const status = res.statusCode ?? 0;
-      if (status >= 300 && status < 400) return done({ error: `redirects to ${res.headers.location ?? 'another address'}, and Chrome does not follow redirects for certificate downloads` });
+      if (status >= 300 && status < 400 && res.headers.location) return done({ location: res.headers.location });
       if (status !== 200) return done({ error: `answered HTTP ${status}` });
       const chunks: Buffer[] = [];
       let size = 0;
@@ -105,13 +109,25 @@ export class AiaFetcher {
     return certs.length ? { certs } : { certs: [], error: 'answered with something that is not a certificate (DER, PKCS#7 or PEM)' };
   }
 
-  private async download(u: URL, deadline: number): Promise<Download> {
+  private async download(first: URL, deadline: number): Promise<Download> {
     const own = Date.now() + AIA_TIMEOUT_MS;
     const until = Math.min(own, deadline);
-    const t = parseTarget(u.href);
-    if ('error' in t) return { error: 'is not a valid URL' };
-    const address = await addressOf(t, this.resolve, until);
-    if (!address) return { error: `names ${t.host}, which does not resolve`, cutShort: Date.now() >= until && until < own };
-    return get(u, address, until, own <= deadline);
+    let u = first;
+    // redirects are followed while they stay on http (Chrome checks every hop's scheme)
+    for (let hop = 0; hop <= MAX_REDIRECTS; hop++) {
+      const t = parseTarget(u.href);
+      if ('error' in t) return { error: 'is not a valid URL' };
+      const address = await addressOf(t, this.resolve, until);
+      if (!address) return { error: `names ${t.host}, which does not resolve`, cutShort: Date.now() >= until && until < own };
+      const d = await get(u, address, until, own <= deadline);
+      if (!d.location) return d;
+      try {
+        u = new URL(d.location, u);
+      } catch {
+        return { error: `redirects to "${d.location}", which is not a URL` };
+      }
+      if (u.protocol !== 'http:') return { error: `redirects to ${u.href}, and Chrome downloads missing intermediates only over http` };
+    }
+    return { error: `redirects more than ${MAX_REDIRECTS} times` };
   }
 }

@@ -19,12 +19,16 @@ export { loadAnchors };
 /** The anchors of these options, as Chrome's verifier reads them (one it can't read anchors nothing). */
 async function anchorsFor(opts: TestOptions): Promise<AnchorCert[]> {
   const given: TrustAnchor[] = [...(opts.anchors ?? []), ...(await loadAnchors({ ...(opts.roots ? { roots: opts.roots } : {}), ...(opts.chromePolicy ? { chromePolicy: opts.chromePolicy } : {}), ...(opts.system ? { system: true } : {}) }))];
-  const anchors: AnchorCert[] = [];
+  const anchors = new Map<string, AnchorCert>();
   for (const a of given) {
     const r = readAsVerifier(a.der);
-    if (r.ok) anchors.push({ cert: r.cert, anchor: a });
+    if (!r.ok) continue;
+    // the same root from two places (an NSS/--root file and CACertificatesWithConstraints): the policy's
+    // constraints still bind, measured on Chromium 156
+    const seen = anchors.get(r.cert.info.sha256);
+    if (!seen || (a.policyConstraints && !seen.anchor.policyConstraints)) anchors.set(r.cert.info.sha256, { cert: r.cert, anchor: a });
   }
-  return anchors;
+  return [...anchors.values()];
 }
 
 /**

@@ -179,16 +179,21 @@ export function handshake(t: HandshakeTarget, deadline: number, legacy = false):
       Math.max(1, deadline - start),
     );
     // what the TCP connection itself did tells "closed" from "reset" better than TLS's messages over a stream
+    let secured = false;
     const failed = (e: NodeJS.ErrnoException) => {
-      const err = rawError ? mapTlsError(rawError) : rawEnded && /disconnected before secure|socket hang up|ECONNRESET/.test(e.message ?? '') && e.code === 'ECONNRESET' ? 'ERR_CONNECTION_CLOSED' : mapTlsError(e);
+      if (secured) return; // after the handshake, the client-authentication probe decides
+      const err = rawError ? mapTlsError(rawError) : rawEnded && e.code === 'ECONNRESET' ? 'ERR_CONNECTION_CLOSED' : mapTlsError(e);
       finish({ ok: false, error: err, detail: (rawError ?? e).message });
     };
     raw = netConnect({ host: t.address, port: t.port });
     raw.on('error', (e: NodeJS.ErrnoException) => {
       rawError = e;
+      // let TLS report first what it read before the reset (an alert), then the reset itself
       if (!sock) failed(e);
+      else setImmediate(() => failed(e));
     });
     raw.once('end', () => (rawEnded = true));
+    raw.once('close', () => setImmediate(() => failed(Object.assign(new Error('the server closed the connection'), { code: 'ECONNRESET' }))));
     raw.once('connect', () => {
       connectMs = Date.now() - start;
       const ctx = secureContexts();
@@ -202,6 +207,7 @@ export function handshake(t: HandshakeTarget, deadline: number, legacy = false):
       });
       sock.on('keylog', (line: Buffer) => secrets.push(line.toString('latin1')));
       sock.once('secureConnect', () => {
+        secured = true;
         const s = sock!;
         const protocol = s.getProtocol() ?? undefined;
         const cipher = s.getCipher()?.name;
