@@ -57,6 +57,8 @@ export interface ChromeOptions {
   home: string;
   /** e.g. "MAP *.test 127.0.0.1" */
   hostRules?: string;
+  /** How many URLs the one browser loads at once, each in its own fresh context (default 1). */
+  concurrency?: number;
 }
 
 /**
@@ -90,12 +92,13 @@ export async function chromeVerdicts(urls: string[], opts: ChromeOptions): Promi
     env: { ...process.env, HOME: opts.home } as Record<string, string>,
   });
   const out = new Map<string, string>();
-  try {
-    for (const url of urls) {
+  const queue = [...urls];
+  const worker = async () => {
+    for (let url = queue.shift(); url !== undefined; url = queue.shift()) {
       const ctx = await browser.newContext();
       const page = await ctx.newPage();
       try {
-        await page.goto(url, { timeout: 20_000, waitUntil: 'commit' });
+        await page.goto(url, { timeout: 30_000, waitUntil: 'commit' });
         out.set(url, 'net::OK');
       } catch (e) {
         const m = /(net::ERR_[A-Z_0-9]+)/.exec(String((e as Error).message));
@@ -104,6 +107,9 @@ export async function chromeVerdicts(urls: string[], opts: ChromeOptions): Promi
         await ctx.close();
       }
     }
+  };
+  try {
+    await Promise.all(Array.from({ length: Math.max(1, opts.concurrency ?? 1) }, worker));
   } finally {
     await browser.close();
     rmSync(profile, { recursive: true, force: true });
