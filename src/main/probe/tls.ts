@@ -7,7 +7,7 @@ import { generateKeyPairSync } from 'node:crypto';
 import { buildCertificate, basicConstraints } from '../ca/x509.js';
 import { toPem } from '../cert/read.js';
 import type { NetError } from '../verify/net-errors.js';
-import { readServerFlight, WireTap } from './tls-wire.js';
+import { readServerFlight, WireTap, type ServerFlight } from './tls-wire.js';
 
 // Chrome's TLS 1.2 suites (BoringSSL order); TLS 1.3 suites are always on.
 const CHROME_CIPHERS = [
@@ -156,11 +156,12 @@ export function handshake(t: HandshakeTarget, deadline: number, legacy = false):
     let rawError: NodeJS.ErrnoException | undefined;
     let rawEnded = false;
     const secrets: string[] = [];
+    let flightRead: ServerFlight | undefined;
     const finish = (h: Omit<Handshake, 'address' | 'connectMs' | 'certs'> & { certs?: Buffer[] }) => {
       if (done) return;
       done = true;
       clearTimeout(timer);
-      const flight = tap ? readServerFlight(tap.bytes(), secrets) : undefined;
+      const flight = flightRead ?? (tap ? readServerFlight(tap.bytes(), secrets) : undefined);
       sock?.destroy();
       raw?.destroy();
       const certs = flight?.certs.length ? flight.certs : (h.certs ?? []);
@@ -212,8 +213,9 @@ export function handshake(t: HandshakeTarget, deadline: number, legacy = false):
         const protocol = s.getProtocol() ?? undefined;
         const cipher = s.getCipher()?.name;
         const kx = kxOf(protocol, cipher);
-        const result = { ok: true, ...(protocol ? { protocol } : {}), ...(cipher ? { cipher } : {}), ...(kx ? { kx } : {}), certs: nodeChain(s), handshakeMs: Date.now() - start };
-        const flight = readServerFlight(tap!.bytes(), secrets);
+        const flight = (flightRead = readServerFlight(tap!.bytes(), secrets));
+        // Node's own view of the chain costs an X509 object per certificate: only when the wire gave nothing
+        const result = { ok: true, ...(protocol ? { protocol } : {}), ...(cipher ? { cipher } : {}), ...(kx ? { kx } : {}), certs: flight.certs.length ? flight.certs : nodeChain(s), handshakeMs: Date.now() - start };
         if (!flight.certificateRequested) return finish(result);
         s.removeAllListeners('error');
         s.on('error', () => {});
