@@ -28,7 +28,7 @@ ${g.results.map((r) => `<tr class="bad"><td>${link(r)}</td><td>${esc(r.chrome.ca
     )
     .join('\n');
   const good = ok.length
-    ? `<h2>${esc(cameras(ok.length))} load in Chrome</h2>
+    ? `<h2>${esc(cameras(ok.length))} ${ok.length === 1 ? 'loads' : 'load'} in Chrome</h2>
 <table><tr><th>First frame</th><th>Camera</th><th>TLS</th><th>Notes</th></tr>
 ${ok
   .map((r) => {

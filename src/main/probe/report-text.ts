@@ -49,7 +49,7 @@ export function formatReport(results: TestResult[]): string {
     lines.push('');
   }
   if (ok.length) {
-    lines.push(color.green(`${cameras(ok.length)} load in Chrome`));
+    lines.push(color.green(`${cameras(ok.length)} ${ok.length === 1 ? 'loads' : 'load'} in Chrome`));
     for (const r of ok) {
       lines.push(`  ${formatResultLine(r)}`);
       if (r.findings.some((f) => f.severity === 'warning')) lines.push(formatResultDetails(r, '      '));
