@@ -144,5 +144,8 @@ export async function judgeCertificates(certs: Buffer[], host: string, tls: { pr
   }
   const words = explainVerdict(v, host, label, ctx.anchors.length);
   const aia = v.aia.length ? { aia: v.aia.map((a) => ({ ...a })) } : {};
-  return { chrome: verdict(v.error, v.error === 'OK' ? 'ok' : v.faults[0]!.id, words.cause, words.fix, words.also), chain, findings, ...aia };
+  // with no anchors at all, an unknown issuer means this PC lacks the company root: one group for all of them
+  const first = v.faults[0]?.id;
+  const reason = v.error === 'OK' ? 'ok' : !ctx.anchors.length && (first === 'missing-intermediate' || first === 'untrusted-root') ? 'root-not-installed' : first!;
+  return { chrome: verdict(v.error, reason, words.cause, words.fix, words.also), chain, findings, ...aia };
 }

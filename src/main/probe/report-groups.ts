@@ -18,7 +18,8 @@ export interface FailureGroup {
 const GROUP_WORDS: Record<string, { title: string; fix: string }> = {
   'untrusted-self-signed': { title: 'the camera shows its factory self-signed certificate', fix: 'issue each camera a certificate from the company CA (lantrust ca issue --from devices.csv) and upload it' },
   'untrusted-root': { title: 'the certificate chains to a root this PC does not trust', fix: 'run the company root installer on the PCs, or re-issue these cameras from the company CA' },
-  'missing-intermediate': { title: 'the camera does not send the intermediate its certificate needs, and Chrome cannot download it', fix: 'upload LABEL.chain.pem (certificate plus intermediate) to each camera' },
+  'root-not-installed': { title: "this PC doesn't trust the company root", fix: 'run the company root installer on this PC (or test with --root root.pem to see the verdicts once it is trusted)' },
+  'missing-intermediate': { title: "the certificate's issuer is neither sent by the camera nor trusted, and Chrome can't download it", fix: 'upload LABEL.chain.pem (certificate plus intermediate) to each camera, or re-issue it from the company CA' },
   'bad-signature': { title: 'the certificate was not signed by the CA above it (a re-made CA?)', fix: 're-issue the certificates from the current company CA and upload them' },
   'issuer-name': { title: 'the intermediate above the certificate is not its issuer', fix: 'upload the right chain (LABEL.chain.pem) to each camera' },
   'name-mismatch': { title: "the certificate doesn't name the address the camera is opened by", fix: 're-issue each certificate with the name or IP used in the URL, or open the cameras by a name they have' },
