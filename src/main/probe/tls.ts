@@ -169,7 +169,7 @@ export function handshake(t: HandshakeTarget, deadline: number, legacy = false):
       if (flight?.firstBytes.length) out.firstBytes = flight.firstBytes;
       if (!out.protocol && flight?.protocol) out.protocol = flight.protocol;
       // a handshake refused after a CertificateRequest: the server wanted a client certificate
-      if (!h.ok && flight?.certificateRequested && certs.length && !rawError) {
+      if (!h.ok && flight?.certificateRequested && certs.length && !rawError && h.error !== 'ERR_TIMED_OUT') {
         out.clientAuth = 'required';
         out.error = 'ERR_BAD_SSL_CLIENT_AUTH_CERT';
       }
