@@ -60,6 +60,19 @@ describe('electron-builder config', () => {
     expect(c.npmRebuild).toBe(false);
   });
 
+  it('Electron fuses: no Node mode, no NODE_OPTIONS, no --inspect, asar integrity validated, only app.asar loaded', async () => {
+    const off = ['runAsNode', 'enableNodeOptionsEnvironmentVariable', 'enableNodeCliInspectArguments', 'grantFileProtocolExtraPrivileges'];
+    const on = ['enableEmbeddedAsarIntegrityValidation', 'onlyLoadAppFromAsar', 'enableCookieEncryption'];
+    const expected = Object.fromEntries([...off.map((k) => [k, false]), ...on.map((k) => [k, true])]);
+    for (const c of [make(), make({ perMachine: true }), make({ targets: ['dir'] }), make({ sign: async () => undefined })]) expect(c.electronFuses).toEqual(expected);
+    // They use electron-builder's own option names: its schema refuses anything else.
+    await validateBuilderConfig(make({ targets: ['dir'] }));
+    await expect(validateBuilderConfig({ ...make(), electronFuses: { runAsNod: false } } as unknown as Configuration)).rejects.toThrow(/configuration\.electronFuses/);
+    // Integrity needs electron-builder's ElectronAsar resource in the exe: nothing turns it off.
+    expect(make().disableAsarIntegrity).not.toBe(true);
+    expect(make().asar).toBe(true);
+  });
+
   it('signing: only with a certificate; otherwise electron-builder is told not to sign', () => {
     expect(make().win!.signExecutable).toBe(false);
     const sign = async () => undefined;

@@ -11,7 +11,7 @@ import { PROJECT_ROOT } from '../../src/main/build/stage.js';
 import { loadProfileAndRoot } from '../../src/main/profile.js';
 import { findTool } from '../helpers/oracles.js';
 import { makeTestSigner, type TestSigner } from '../sign/fixtures.js';
-import { fakeElectronExe } from '../sign/pe.js';
+import { fakeElectronExe, readFuseWire } from '../sign/pe.js';
 import { writeProfile, type TestProfile } from './fixtures.js';
 
 const require = createRequire(import.meta.url);
@@ -69,6 +69,17 @@ describe('electron-builder pipeline (dir target, offline)', () => {
     const strings = vi!.getStringValues(vi!.getAllLanguagesForStringValues()[0]!);
     expect(strings.ProductName).toBe('Acme Müller & Söhne GmbH LanTrust');
     expect(strings.FileVersion).toBe('0.9.1');
+  });
+
+  it('electron-builder flips the fuses in LanTrust.exe before signing it', () => {
+    // The wire in the built program, '0' = off, '1' = on, in Electron's order (build/fuses/fuses.json5):
+    // RunAsNode 0, CookieEncryption 1, NodeOptions 0, NodeCliInspect 0, EmbeddedAsarIntegrityValidation 1,
+    // OnlyLoadAppFromAsar 1, LoadBrowserProcessSpecificV8Snapshot 0 (default), GrantFileProtocolExtraPrivileges 0,
+    // WasmTrapHandlers 1 (default).
+    expect(readFuseWire(readFileSync(join(out, 'win-unpacked', 'LanTrust.exe')))).toBe('010011001');
+    // The stand-in started with Electron's defaults, so every changed byte was flipped by this build;
+    // the signature osslsigncode verifies (first test) was made over the flipped bytes.
+    expect(readFuseWire(readFileSync(join(electron, 'electron.exe')))).toBe('101100011');
   });
 
   it('the installed app finds the profile and root under process.resourcesPath/lantrust', async () => {
