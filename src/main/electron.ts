@@ -9,7 +9,7 @@ import { existsSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import { fileURLToPath } from 'node:url';
 import { callOperation, makeOperations, type ApiContext, type Operations } from './api.js';
-import { bundledProfilePath } from './build/layout.js';
+import { appProfilePath } from './build/layout.js';
 import { errorMessage } from './errors.js';
 import { loadProfileAndRoot, type Profile } from './profile.js';
 import { CSP } from './web.js';
@@ -23,15 +23,13 @@ const FILES: Record<string, string> = { '/index.html': 'text/html', '/app.js': '
 protocol.registerSchemesAsPrivileged([{ scheme: SCHEME, privileges: { standard: true, secure: true, supportFetchAPI: true, corsEnabled: true } }]);
 app.enableSandbox();
 
-/** --config FILE (development), else the profile the installer baked in, else the demo company. */
+/** Packaged: the profile inside app.asar only. Development: --config FILE, else the demo company. */
 async function loadContext(): Promise<{ ctx: ApiContext; cleanup?: () => Promise<void> }> {
   const i = process.argv.indexOf('--config');
-  const given = i > 0 ? process.argv[i + 1] : undefined;
-  const bundled = bundledProfilePath(process.resourcesPath);
-  const path = !app.isPackaged && given ? given : existsSync(bundled) ? bundled : undefined;
+  const path = appProfilePath({ packaged: app.isPackaged, appPath: app.getAppPath(), ...(i > 0 && process.argv[i + 1] ? { configArg: process.argv[i + 1] } : {}), exists: existsSync });
   try {
+    if (app.isPackaged && !existsSync(path!)) return { ctx: { loaded: { error: 'this installer carries no company profile; ask IT for a new installer.' } } };
     if (path) return { ctx: { loaded: await loadProfileAndRoot(path) } };
-    if (app.isPackaged) return { ctx: { loaded: { error: 'this installer carries no company profile; ask IT for a new installer.' } } };
     const { startUiDemo } = await import('./demo/ui-profile.js');
     const demo = await startUiDemo();
     return { ctx: { loaded: await loadProfileAndRoot(demo.profilePath), demo: true, storeEnv: demo.storeEnv }, cleanup: demo.close };

@@ -3,7 +3,7 @@ import { describe, expect, it } from 'vitest';
 import type { Configuration } from 'electron-builder';
 import { builderConfig, loadBaseConfig, validateBuilderConfig } from '../../src/main/build/config.js';
 import { appIdentity } from '../../src/main/build/stage.js';
-import { BUNDLED_DIR } from '../../src/main/build/layout.js';
+import { BUNDLED_FILES } from '../../src/main/build/layout.js';
 
 const identity = appIdentity({ company: 'Acme Müller & Söhne GmbH', root: '/x/root.pem', sha256: 'a'.repeat(64), cameras: [] }, '1.2.3');
 const make = (extra: Partial<Parameters<typeof builderConfig>[0]> = {}): Configuration =>
@@ -47,12 +47,15 @@ describe('electron-builder config', () => {
     expect(c.publish).toBeNull();
   });
 
-  it('asar, maximum compression, the profile and root as extraResources, development files excluded', () => {
+  it('asar, maximum compression, the profile and root packed into app.asar, development files excluded', () => {
     const c = make();
     expect(c.asar).toBe(true);
     expect(c.compression).toBe('maximum');
-    expect(c.extraResources).toEqual([{ from: `resources/${BUNDLED_DIR}`, to: BUNDLED_DIR, filter: ['lantrust.json', 'root.pem'] }]);
+    // Nothing beside app.asar: a file there would sit in a folder the user can write (per-user install).
+    expect(c.extraResources).toBeUndefined();
+    expect(c.extraFiles).toBeUndefined();
     const files = c.files as string[];
+    for (const f of BUNDLED_FILES) expect(files).toContain(f);
     for (const pattern of ['!**/*.map', '!**/*.d.ts', '!**/*.ts', '!**/*.{md,markdown}']) expect(files).toContain(pattern);
     // The app imports dist/main/build/layout.js (bundledProfilePath) and the demo: no compiled code is excluded.
     expect(files.filter((f) => f.startsWith('!dist/'))).toEqual([]);

@@ -5,7 +5,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { builderConfig } from '../../src/main/build/config.js';
-import { bundledProfilePath } from '../../src/main/build/layout.js';
+import { BUNDLED_FILES, bundledProfilePath } from '../../src/main/build/layout.js';
 import { checkBuildInputs, electronZipName, missingMessage } from '../../src/main/build/preflight.js';
 import { PROJECT_ROOT, runtimePackages, stageApp, type StagedApp } from '../../src/main/build/stage.js';
 import { loadProfileAndRoot } from '../../src/main/profile.js';
@@ -40,23 +40,21 @@ describe('build-installer staging', () => {
     s = await stageApp({ config: p.config, outDir: out });
   });
 
-  it('stages the app; the profile and root sit where the installed app reads them (process.resourcesPath)', async () => {
+  it('stages the app; the profile and root sit in the app folder, where the packaged app reads them (inside app.asar)', async () => {
     expect(s.stageDir).toBe(join(out, 'stage'));
-
-    // Lay the staged folder out the way electron-builder does, using the extraResources mapping from
-    // the real config: resources/<to>/<file>. That folder is process.resourcesPath in the installed app.
-    const resourcesPath = tmp('lantrust-resources-');
+    // The staged folder is what electron-builder packs into app.asar (app.getAppPath() in the installed app):
+    // the app reads the profile there, and electron-builder's "files" take exactly those two files.
     const cfg = builderConfig({ identity: s, stageDir: s.stageDir, outDir: out, electronVersion: '45.5.0' });
-    for (const r of cfg.extraResources as { from: string; to: string; filter: string[] }[]) {
-      for (const f of r.filter) cpSync(join(s.stageDir, r.from, f), join(resourcesPath, r.to, f));
-    }
-    const loaded = await loadProfileAndRoot(bundledProfilePath(resourcesPath));
+    for (const f of BUNDLED_FILES) expect(cfg.files as string[]).toContain(f);
+    expect(cfg.extraResources).toBeUndefined();
+    const loaded = await loadProfileAndRoot(bundledProfilePath(s.stageDir));
     expect(loaded.profile.company).toBe(p.json.company);
-    expect(loaded.profile.root).toBe(join(resourcesPath, 'lantrust', 'root.pem'));
+    expect(loaded.profile.root).toBe(join(s.stageDir, 'lantrust', 'root.pem'));
     expect(loaded.profile.cameras).toEqual(p.json.cameras);
     expect(loaded.profile.helpdesk).toEqual(p.json.helpdesk);
     expect(loaded.root.info.sha256.replace(/:/g, '').toLowerCase()).toBe(p.pin);
-    expect(readFileSync(join(resourcesPath, 'lantrust', 'root.pem'), 'utf8')).toMatch(/^-----BEGIN CERTIFICATE-----/);
+    expect(readFileSync(join(s.stageDir, 'lantrust', 'root.pem'), 'utf8')).toMatch(/^-----BEGIN CERTIFICATE-----/);
+    expect(existsSync(join(s.stageDir, 'resources'))).toBe(false); // nothing is left to sit next to app.asar
   });
 
   it('writes the company’s package.json and only what the app needs to run', async () => {
@@ -85,13 +83,13 @@ describe('build-installer staging', () => {
   });
 
   it('refuses an unconstrained root with one sentence, and keeps the previous stage', async () => {
-    const before = readFileSync(join(out, 'stage', 'resources', 'lantrust', 'lantrust.json'), 'utf8');
+    const before = readFileSync(join(out, 'stage', 'lantrust', 'lantrust.json'), 'utf8');
     const bad = writeProfile({}, { constraints: null });
     const r = cli(['build-installer', '--config', bad.config, '--out', out, '--stage-only']);
     expect(r.code).toBe(1);
     expectOneSentence(r.stderr);
     expect(r.stderr).toMatch(/not fit to hand to every employee: The root has no name constraints.*"allowUnconstrained": true/);
-    expect(readFileSync(join(out, 'stage', 'resources', 'lantrust', 'lantrust.json'), 'utf8')).toBe(before);
+    expect(readFileSync(join(out, 'stage', 'lantrust', 'lantrust.json'), 'utf8')).toBe(before);
     expect(readdirSync(out).filter((n) => n.startsWith('.stage-'))).toEqual([]);
   });
 
@@ -122,7 +120,7 @@ describe('build-installer staging', () => {
     const r = cli(['build-installer', '--config', p.config, '--out', out, '--stage-only']);
     expect(r.code, r.stderr).toBe(0);
     expect(r.stdout).toMatch(/staged Acme Müller & Söhne GmbH LanTrust \(com\.lantrust\.acme-muller-sohne-gmbh/);
-    expect(existsSync(join(out, 'stage', 'resources', 'lantrust', 'root.pem'))).toBe(true);
+    expect(existsSync(join(out, 'stage', 'lantrust', 'root.pem'))).toBe(true);
   });
 
   it('without Electron’s zip and NSIS in the caches it stops before building and names each file and folder', () => {
