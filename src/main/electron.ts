@@ -12,6 +12,7 @@ import { callOperation, makeOperations, type ApiContext, type Operations } from 
 import { appProfilePath } from './build/layout.js';
 import { errorMessage } from './errors.js';
 import { loadProfileAndRoot, type Profile } from './profile.js';
+import { packagedStoreEnv } from './truststore/powershell-path.js';
 import { CSP } from './web.js';
 
 const SCHEME = 'app';
@@ -29,7 +30,8 @@ async function loadContext(): Promise<{ ctx: ApiContext; cleanup?: () => Promise
   const path = appProfilePath({ packaged: app.isPackaged, appPath: app.getAppPath(), ...(i > 0 && process.argv[i + 1] ? { configArg: process.argv[i + 1] } : {}), exists: existsSync });
   try {
     if (app.isPackaged && !existsSync(path!)) return { ctx: { loaded: { error: 'this installer carries no company profile; ask IT for a new installer.' } } };
-    if (path) return { ctx: { loaded: await loadProfileAndRoot(path) } };
+    // Packaged: system tools by absolute path only (Windows PowerShell under System32), never from PATH.
+    if (path) return { ctx: { loaded: await loadProfileAndRoot(path), ...(app.isPackaged ? { storeEnv: packagedStoreEnv() } : {}) } };
     const { startUiDemo } = await import('./demo/ui-profile.js');
     const demo = await startUiDemo();
     return { ctx: { loaded: await loadProfileAndRoot(demo.profilePath), demo: true, storeEnv: demo.storeEnv }, cleanup: demo.close };
