@@ -2,14 +2,17 @@
 // the packaged app (LANTRUST_APP_EXE, with the baked-in profile) or, without it, `electron .` on the
 // demo company. Proves the hardening holds in the real binary, the screens work, and both verdicts
 // (lantrust's prediction and Chromium's own verifier) appear and agree for a camera on 127.0.0.1.
+// Playwright drives Electron through --inspect, which the shipped program refuses (fuse; see
+// fuses.test.ts), so it drives a copy of the built app with only that fuse turned back on.
 import { execFileSync } from 'node:child_process';
 import { generateKeyPairSync, X509Certificate } from 'node:crypto';
-import { mkdirSync } from 'node:fs';
-import { join } from 'node:path';
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
 import type { ElectronApplication, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import * as x from '../../src/main/ca/x509.js';
 import { startCamera, type SimCamera } from '../../src/main/sim/camera.js';
+import { copyApp, flipInCopy } from './app-copy.js';
 
 const ART = join(process.cwd(), 'test-artifacts', 'electron');
 const OPS = ['profile', 'status', 'install', 'uninstall', 'testCamera', 'testAll', 'diagnostics', 'exportReport'];
@@ -35,7 +38,16 @@ describe('Electron app (Windows)', () => {
     });
     cam = await startCamera({ key: k.privateKey.export({ type: 'pkcs8', format: 'pem' }), cert: new X509Certificate(der).toString() });
     const { _electron } = await import('playwright-core');
-    const exe = process.env.LANTRUST_APP_EXE;
+    const shipped = process.env.LANTRUST_APP_EXE;
+    let exe: string | undefined;
+    if (shipped) {
+      exe = copyApp('playwright', shipped);
+      await flipInCopy(exe, { EnableNodeCliInspectArguments: true });
+      // A profile planted where older installers kept theirs must be ignored: the app reads only its own app.asar.
+      const planted = join(dirname(exe), 'resources', 'lantrust');
+      mkdirSync(planted, { recursive: true });
+      writeFileSync(join(planted, 'lantrust.json'), JSON.stringify({ company: 'Mallory Ltd', root: 'root.pem', sha256: '0'.repeat(64) }));
+    }
     app = exe ? await _electron.launch({ executablePath: exe }) : await _electron.launch({ args: [process.cwd()] });
     page = await app.firstWindow();
     await page.locator('#stores .pill').first().waitFor({ timeout: 30_000 });
@@ -71,6 +83,9 @@ describe('Electron app (Windows)', () => {
   });
 
   it('shows the company, the pinned fingerprint and the Windows stores', async () => {
+    const company = await page.locator('#company').textContent();
+    expect(company).not.toContain('Mallory');
+    if (process.env.LANTRUST_APP_EXE) expect(company).toBe('Acme CI');
     expect(await page.locator('#pin').isVisible()).toBe(true);
     expect(await page.locator('#stores').textContent()).toContain('Windows (current user)');
     // Chrome/Edge policy (HKLM\SOFTWARE\Policies) read by Get-LanTrustBrowserPolicyStatus under Windows PowerShell 5.1: a row, not an error.
