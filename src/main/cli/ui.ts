@@ -3,7 +3,7 @@ import { makeOperations } from '../api.js';
 import { startUiDemo } from '../demo/ui-profile.js';
 import { UserError } from '../errors.js';
 import { loadProfileAndRoot, type LoadedProfile } from '../profile.js';
-import { openBrowser, startWebHost, type WebHost } from '../web.js';
+import { openBrowser, startWebHost, type OpenedBrowser, type WebHost } from '../web.js';
 import type { StoreEnv } from '../truststore/common.js';
 import { parse } from './args.js';
 import { color } from './format.js';
@@ -34,8 +34,10 @@ export interface ServeOptions {
 export async function serveUi(o: ServeOptions): Promise<WebHost> {
   const ops = makeOperations({ loaded: o.loaded, demo: o.demo, ...(o.storeEnv ? { storeEnv: o.storeEnv } : {}) }, { kind: 'web' });
   let host: WebHost;
+  let opened: OpenedBrowser | undefined;
   try {
-    host = await startWebHost({ ops, ...(o.port !== undefined ? { port: o.port } : {}) });
+    // The redirect file holds the token: gone as soon as the page has used it, or when we stop.
+    host = await startWebHost({ ops, ...(o.port !== undefined ? { port: o.port } : {}), onFirstUse: () => void opened?.remove() });
   } catch (e) {
     if ((e as { code?: string }).code === 'EADDRINUSE') throw new UserError(`port ${o.port} is already in use; choose another with --port, or leave it out to pick a free one.`);
     throw e;
@@ -43,12 +45,19 @@ export async function serveUi(o: ServeOptions): Promise<WebHost> {
   o.say(`${color.bold(o.loaded.profile.company)}${o.demo ? ' (demo)' : ''} — the lantrust app is at:`);
   o.say(`  ${host.url}`);
   if (o.open) {
-    const opened = await openBrowser(host.url);
+    opened = await openBrowser(host.url);
     o.say(opened ? 'Opened in your browser. Press Ctrl-C to stop.' : 'Open that address in your browser. Press Ctrl-C to stop.');
   } else {
     o.say('Open that address in your browser. Press Ctrl-C to stop.');
   }
-  return host;
+  const close = host.close;
+  return {
+    ...host,
+    close: async () => {
+      await opened?.remove();
+      await close();
+    },
+  };
 }
 
 /** Resolves on Ctrl-C / SIGTERM. */
