@@ -118,8 +118,11 @@ export type Envelope<T = unknown> = { ok: true; value: T } | { ok: false; error:
 
 export interface ApiHost {
   kind: 'electron' | 'web';
-  /** Electron: Chromium's own verdict for a URL (fresh partition, setCertificateVerifyProc + fetch). */
-  chromiumVerify?: (url: string) => Promise<{ error: string; detail?: string }>;
+  /**
+   * Electron: Chromium's own verdict for a URL (src/main/chromium-verify.ts). `trust` names the stores
+   * that hold the company root now: Chromium's cached verdicts are reused only while it is unchanged.
+   */
+  chromiumVerify?: (url: string, trust: string) => Promise<{ error: string; detail?: string }>;
 }
 
 export interface ApiContext {
@@ -175,7 +178,8 @@ export function makeOperations(ctx: ApiContext, host: ApiHost): Operations {
   /** Tests cameras in parallel (one timeout at most each), as Chrome on this computer would see them now. */
   async function testMany(cams: { url: string; name?: string }[]): Promise<CameraView[]> {
     const { profile } = need();
-    const st = await status().catch(() => ({ trusted: false, rows: [] }));
+    const st: StatusView = await status().catch(() => ({ trusted: false, rows: [] }));
+    const trustKey = st.rows.filter((r) => r.installed).map((r) => `${r.store} ${r.path ?? ''}`).sort().join('\n');
     // Chrome here trusts the company root only where it is installed: test with what is true now.
     const results = await probe(cams.map((c) => c.url), st.trusted);
     // For cameras refused only because the root isn't installed yet, ask again as if it were.
@@ -199,7 +203,7 @@ export function makeOperations(ctx: ApiContext, host: ApiHost): Operations {
         delete slim.stream.frameBase64;
         const view: CameraView = { url: cam.url, result: slim, rootTrustedHere: st.trusted, ...(cam.name ? { name: cam.name } : {}), ...(frame ? { frame } : {}), ...(later ? { ifInstalled: later } : {}) };
         if (host.chromiumVerify) {
-          view.chromium = await host.chromiumVerify(cam.url).catch((e: unknown) => ({ error: 'unknown', detail: errorMessage(e) }));
+          view.chromium = await host.chromiumVerify(cam.url, trustKey).catch((e: unknown) => ({ error: 'unknown', detail: errorMessage(e) }));
         }
         last.set(cam.url, view);
         return view;

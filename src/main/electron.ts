@@ -4,11 +4,11 @@
 // renderer, a custom app:// scheme (not file://), strict CSP, no navigation, no new windows,
 // validated IPC senders, no permissions, and shell.openExternal only for the profile's own links.
 import { app, BrowserWindow, ipcMain, protocol, session, shell, type IpcMainInvokeEvent, type WebContents } from 'electron';
-import { randomUUID } from 'node:crypto';
 import { existsSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import { fileURLToPath } from 'node:url';
 import { callOperation, makeOperations, type ApiContext, type Operations } from './api.js';
+import { chromiumVerifier } from './chromium-verify.js';
 import { appProfilePath } from './build/layout.js';
 import { errorMessage } from './errors.js';
 import { loadProfileAndRoot, type Profile } from './profile.js';
@@ -40,25 +40,8 @@ async function loadContext(): Promise<{ ctx: ApiContext; cleanup?: () => Promise
   }
 }
 
-/** Chromium's own answer: a fresh in-memory partition, its verifier's result, and a real fetch. */
-async function chromiumVerify(url: string): Promise<{ error: string; detail?: string }> {
-  const ses = session.fromPartition(`verify-${randomUUID()}`);
-  let verdict: string | undefined;
-  ses.setCertificateVerifyProc((req, callback) => {
-    verdict = req.verificationResult;
-    callback(-3); // -3: keep Chromium's own result
-  });
-  try {
-    const res = await ses.fetch(url, { signal: AbortSignal.timeout(8000), cache: 'no-store' });
-    await res.body?.cancel().catch(() => {}); // MJPEG never ends
-    return { error: verdict && verdict !== 'net::OK' ? verdict : 'net::OK', detail: `HTTP ${res.status}` };
-  } catch (e) {
-    const m = /net::ERR_[A-Z0-9_]+/.exec(errorMessage(e));
-    return { error: verdict && verdict !== 'net::OK' ? verdict : (m?.[0] ?? 'unknown'), detail: errorMessage(e) };
-  } finally {
-    ses.setCertificateVerifyProc(null);
-  }
-}
+/** Chromium's own answer, from in-memory sessions reused while this computer's trust is unchanged. */
+const chromiumVerify = chromiumVerifier((partition) => session.fromPartition(partition));
 
 /** Links the renderer may open outside the app: only those built from the (pinned, signed) profile. */
 function externalLinks(p: Profile | undefined): Set<string> {
