@@ -89,7 +89,8 @@ export const SCRIPT = `
     if (!summary) return;
     if (waiting) summary.textContent = 'Checking ' + rows.length + (rows.length === 1 ? ' camera\\u2026' : ' cameras\\u2026');
     else if (ok === rows.length) summary.textContent = rows.length === 1 ? 'The camera works in this browser.' : 'All ' + rows.length + ' cameras work in this browser.';
-    else summary.textContent = (rows.length - ok) + ' of ' + rows.length + (rows.length === 1 ? ' camera does' : ' cameras do') + ' not work in this browser yet.';
+    else if (rows.length === 1) summary.textContent = 'The camera does not work in this browser yet.';
+    else summary.textContent = (rows.length - ok) + ' of ' + rows.length + ' cameras do not work in this browser yet.';
     if (again) again.hidden = waiting > 0 || ok === rows.length;
   }
 

@@ -56,13 +56,20 @@ interface Built {
 const PAGE = 'index.html';
 const SUMS = SUMS_FILE;
 
+// Each file's digest is shown on the page, listed in SHA256SUMS.txt and reported: hash a 100 MB installer once.
+const digests = new WeakMap<Buffer, string>();
 function sha256(data: Buffer): string {
-  return createHash('sha256').update(data).digest('hex');
+  let d = digests.get(data);
+  if (!d) digests.set(data, (d = createHash('sha256').update(data).digest('hex')));
+  return d;
 }
+
+// A Buffer needle: Node searches a string needle in a 100 MB Buffer about six times slower.
+const KEY_MARK = Buffer.from('PRIVATE KEY-----');
 
 /** A key in anything handed out would be a disaster; PEM key blocks are easy to spot, so never let one through. */
 function assertNoPrivateKey(name: string, data: Buffer): void {
-  if (data.includes('PRIVATE KEY-----')) {
+  if (data.includes(KEY_MARK)) {
     throw new UserError(`${name} contains a private key; nothing on the intranet page may carry one, so nothing was written. Give out only certificates and installers.`);
   }
 }
@@ -146,7 +153,7 @@ export async function buildSite(o: Omit<SiteOptions, 'outDir'>): Promise<{ files
   const files: Built[] = [{ name: PAGE, data: Buffer.from(page), purpose: 'the page employees open' }, ...offered, ...serverHints()];
   const sums = files.map((f) => `${sha256(f.data)}  ${f.name}\n`).join('');
   files.push({ name: SUMS, data: Buffer.from(sums), purpose: 'SHA-256 of every file (sha256sum -c SHA256SUMS.txt)' });
-  for (const f of files) assertNoPrivateKey(f.name, f.data);
+  for (const f of files.filter((x) => x.kind !== 'installer')) assertNoPrivateKey(f.name, f.data); // installers were checked when read
 
   const warnings = [
     ...lint.waived.map((w) => `allowed by the profile: ${w.message}`),
