@@ -24,6 +24,10 @@ const UA = {
   iphone: 'Mozilla/5.0 (iPhone; CPU iPhone OS 18_5 like Mac OS X) AppleWebKit/605.1.15 (KHTML, like Gecko) Version/18.5 Mobile/15E148 Safari/604.1',
   android: 'Mozilla/5.0 (Linux; Android 10; K) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/156.0.0.0 Mobile Safari/537.36',
   mac: 'Mozilla/5.0 (Macintosh; Intel Mac OS X 10_15_7) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/156.0.0.0 Safari/537.36',
+  // iPadOS Safari asks for desktop sites by default: a Mac user agent, told apart only by its touch points.
+  ipad: 'Mozilla/5.0 (Macintosh; Intel Mac OS X 10_15_7) AppleWebKit/605.1.15 (KHTML, like Gecko) Version/18.5 Safari/605.1.15',
+  chromeos: 'Mozilla/5.0 (X11; CrOS x86_64 14541.0.0) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/156.0.0.0 Safari/537.36',
+  linux: 'Mozilla/5.0 (X11; Linux x86_64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/156.0.0.0 Safari/537.36',
 };
 
 // Markup in every name the profile carries: it must come out as text. The canary is a global the
@@ -163,10 +167,14 @@ describe('lantrust site in Chromium', () => {
     await ctx.close();
   });
 
-  it('recognises Android and macOS too', async () => {
-    for (const [ua, id] of [[UA.android, 'sys-android'], [UA.mac, 'sys-macos']] as const) {
-      const { ctx, page } = await open(`${sub.origin}${SUB}`, { userAgent: ua });
-      expect(await page.locator('#systems > details').first().getAttribute('id')).toBe(id);
+  it('recognises Android, macOS, an iPad in desktop mode, ChromeOS and Linux too', async () => {
+    const cases = [[UA.android, 'sys-android', 0], [UA.mac, 'sys-macos', 0], [UA.ipad, 'sys-ios', 5], [UA.chromeos, 'sys-chromeos', 0], [UA.linux, 'sys-linux', 0]] as const;
+    for (const [ua, id, touchPoints] of cases) {
+      const ctx = await browser.newContext({ userAgent: ua });
+      if (touchPoints) await ctx.addInitScript((n) => Object.defineProperty(Navigator.prototype, 'maxTouchPoints', { get: () => n }), touchPoints);
+      const page = await ctx.newPage();
+      await page.goto(`${sub.origin}${SUB}`);
+      expect(await page.locator('#systems > details').first().getAttribute('id'), ua).toBe(id);
       await ctx.close();
     }
   });
