@@ -1,11 +1,12 @@
 // `lantrust site` from the command line: what it writes (hashes checked with OpenSSL), the profile
 // settings it reads, and every refusal — one sentence, exit 2, nothing written, no temp folder left.
+import { spawnSync } from 'node:child_process';
 import { generateKeyPairSync } from 'node:crypto';
-import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync, existsSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync, existsSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { cli, expectOneSentence } from '../helpers/cli.js';
+import { BIN, cli, expectOneSentence } from '../helpers/cli.js';
 import { makeRoot } from '../helpers/certs.js';
 import { findTool } from '../helpers/oracles.js';
 import { makeCa, opensslFingerprint, opensslSha256, writeProfile, type Ca } from './world.js';
@@ -103,6 +104,14 @@ describe('lantrust site', () => {
     expect(section('chromeos')).toContain('already handled by IT');
     expect(section('macos')).not.toContain('already handled by IT');
     expect(section('linux')).not.toContain('already handled by IT');
+  });
+
+  it('leaves files a web server can read, whatever the umask', () => {
+    const { profile, out } = setup();
+    const r = spawnSync('sh', ['-c', 'umask 077 && exec "$0" "$@"', process.execPath, BIN, 'site', '--config', profile, '--out', out], { encoding: 'utf8' });
+    expect(r.status, r.stderr).toBe(0);
+    expect(statSync(out).mode & 0o777).toBe(0o755);
+    for (const f of readdirSync(out)) expect(statSync(join(out, f)).mode & 0o777).toBe(0o644);
   });
 
   it('writes into an existing empty folder', () => {

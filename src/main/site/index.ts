@@ -1,12 +1,13 @@
 // `lantrust site`: the static intranet page every employee opens (index.html and the files it links).
 // One core function, makeSite(), serves the CLI, the demo and the app's operation table.
 import { createHash, randomBytes } from 'node:crypto';
-import { mkdir, readdir, readFile, rename, rm, rmdir, stat, writeFile } from 'node:fs/promises';
+import { chmod, mkdir, readdir, readFile, rename, rm, rmdir, stat } from 'node:fs/promises';
 import { basename, dirname, join, resolve } from 'node:path';
 import { checkRootForInstaller } from '../build/stage.js';
-import { toPem } from '../cert/read.js';
+import { toPem } from '../cert/pem.js';
 import { describeConstraints } from '../constraints/model.js';
 import { UserError } from '../errors.js';
+import { writeFilesAtomicSync } from '../fsutil.js';
 import { fileSafe } from '../pack/generate.js';
 import { mobileconfig } from '../pack/mobileconfig.js';
 import { loadProfileAndRoot, type LoadedProfile } from '../profile.js';
@@ -186,8 +187,10 @@ export async function writeSite(outDir: string, files: Built[]): Promise<{ dir: 
   }
   const tmp = join(parent, `.${basename(out)}.lantrust-site-${randomBytes(4).toString('hex')}`);
   try {
+    // Modes are exact whatever the umask: the web server must be able to read what IT copies over.
     await mkdir(tmp);
-    for (const f of files) await writeFile(join(tmp, f.name), f.data);
+    await chmod(tmp, 0o755);
+    writeFilesAtomicSync(tmp, files.map((f) => ({ name: f.name, data: f.data, mode: 0o644 })));
     // Someone may have created or filled --out meanwhile: check again right before the swap.
     if (await checkOut(out, outDir)) await rmdir(out);
     await rename(tmp, out);
