@@ -47,7 +47,7 @@ function windows(p: PageInput, file: (k: OfferedKind) => OfferedFile | undefined
   const how = installers.length
     ? `${installers.map((f) => download(f, installers.length > 1 ? `Download ${f.name}` : 'Download the installer')).join('')}
 <ol>
-<li>Open the downloaded file. It is signed; Windows may ask whether to run it.</li>
+<li>Open the downloaded file (Windows may ask whether to run it).</li>
 <li>Check that it names <b>${esc(p.company)}</b> and shows the fingerprint ${fp}, the same as on this page, then choose <b>Install</b>. "Just me" needs no administrator.</li>
 <li>${restart}</li>
 </ol>`
