@@ -31,7 +31,7 @@ interface CoreAnswer {
 export async function runCore(cert: RootCert, env: StoreEnv, call: string): Promise<CoreAnswer> {
   const exe = await powershellPath(env);
   if (!exe) return { ok: false, error: 'PowerShell was not found' };
-  const company = /(?:^|, )O=([^,]*)/.exec(cert.info.subject)?.[1] ?? cert.info.commonName ?? 'the company';
+  const company = cert.info.organization ?? cert.info.commonName ?? 'the company';
   const script = [
     renderCore({ rootDer: cert.der, sha256: cert.sha256, company }),
     '',
