@@ -39,8 +39,9 @@ describe('electron-builder pipeline (dir target, offline)', () => {
     mkdirSync(join(project, 'dist', 'main', 'build'), { recursive: true });
     writeFileSync(join(project, 'dist', 'main', 'build', 'layout.js'), 'export {};\n');
     writeFileSync(join(project, 'dist', 'main', 'README.md'), '# dev notes\n');
-    writeFileSync(join(project, 'package.json'), JSON.stringify({ name: 'lantrust', version: '0.9.1', license: 'MIT', dependencies: { 'jpeg-js': '*' } }));
-    cpSync(join(PROJECT_ROOT, 'node_modules', 'jpeg-js'), join(project, 'node_modules', 'jpeg-js'), { recursive: true });
+    writeFileSync(join(project, 'package.json'), JSON.stringify({ name: 'lantrust', version: '0.9.1', license: 'MIT', dependencies: { ms: '*' } }));
+    // Any small package stands in for a runtime dependency (lantrust's own, jpeg-js and node-forge, are CLI-only).
+    cpSync(join(PROJECT_ROOT, 'node_modules', 'ms'), join(project, 'node_modules', 'ms'), { recursive: true });
     mkdirSync(join(project, 'node_modules', 'electron'), { recursive: true });
     writeFileSync(join(project, 'node_modules', 'electron', 'package.json'), JSON.stringify({ name: 'electron', version: '45.5.0' }));
     cpSync(join(PROJECT_ROOT, 'build', 'electron-builder.json'), join(project, 'build', 'electron-builder.json'));
@@ -163,7 +164,7 @@ describe('electron-builder pipeline (dir target, offline)', () => {
     const files = asar.listPackage(archive, {}).map((f) => f.replace(/\\/g, '/'));
     expect(files).toContain('/dist/main/electron.js');
     expect(files).toContain('/dist/main/build/layout.js'); // electron.js imports appProfilePath from it
-    expect(files).toContain('/node_modules/jpeg-js/package.json');
+    expect(files).toContain('/node_modules/ms/package.json');
     for (const f of BUNDLED_FILES) expect(files).toContain(`/${f}`);
     expect(files.filter((f) => /\.(map|md)$/.test(f))).toEqual([]);
     const pkg = JSON.parse(asar.extractFile(archive, 'package.json').toString()) as Record<string, unknown>;

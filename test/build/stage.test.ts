@@ -2,12 +2,12 @@
 // company's, the root is checked (check-root rules, pin) before anything is written.
 import { cpSync, existsSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { builderConfig } from '../../src/main/build/config.js';
 import { BUNDLED_FILES, bundledProfilePath } from '../../src/main/build/layout.js';
 import { checkBuildInputs, electronZipName, missingMessage } from '../../src/main/build/preflight.js';
-import { PROJECT_ROOT, runtimePackages, stageApp, type StagedApp } from '../../src/main/build/stage.js';
+import { CLI_ONLY_PACKAGES, PROJECT_ROOT, runtimePackages, stageApp, type StagedApp } from '../../src/main/build/stage.js';
 import { loadProfileAndRoot } from '../../src/main/profile.js';
 import { cli, expectOneSentence } from '../helpers/cli.js';
 import { writeProfile, type TestProfile } from './fixtures.js';
@@ -67,7 +67,7 @@ describe('build-installer staging', () => {
       main: 'dist/main/electron.js',
       type: 'module',
       author: { name: 'Acme Müller & Söhne GmbH' },
-      dependencies: own.dependencies,
+      dependencies: Object.fromEntries(Object.entries(own.dependencies).filter(([k]) => !CLI_ONLY_PACKAGES.includes(k))),
     });
     expect(pkg.devDependencies).toBeUndefined();
     expect(s.appId).toBe('com.lantrust.acme-muller-sohne-gmbh');
@@ -77,9 +77,40 @@ describe('build-installer staging', () => {
     expect(files.filter((f) => /\.(map|d\.ts|md)$/.test(f))).toEqual([]);
     // Runtime dependencies are there (transitively); development tools are not.
     const mods = new Set(files.filter((f) => f.startsWith('node_modules/')).map((f) => f.split('/').slice(1, f.split('/')[1]!.startsWith('@') ? 3 : 2).join('/')));
-    for (const d of Object.keys(own.dependencies)) expect(mods.has(d), d).toBe(true);
-    for (const dev of ['electron', 'electron-builder', 'vitest', 'typescript', 'playwright-core']) expect(mods.has(dev), dev).toBe(false);
-    expect(runtimePackages().length).toBeGreaterThanOrEqual(Object.keys(own.dependencies).length);
+    for (const d of Object.keys(own.dependencies)) expect(mods.has(d), d).toBe(!CLI_ONLY_PACKAGES.includes(d));
+    for (const dev of ['electron', 'electron-builder', 'vitest', 'typescript', 'playwright-core', 'jpeg-js', 'node-forge']) expect(mods.has(dev), dev).toBe(false);
+    expect(runtimePackages().length).toBeGreaterThanOrEqual(Object.keys(own.dependencies).length - CLI_ONLY_PACKAGES.length);
+  });
+
+  it('the app itself never imports a package left out of it (walking the compiled imports from electron.js and the preload)', () => {
+    const main = join(PROJECT_ROOT, 'dist', 'main');
+    const seen = new Set<string>();
+    const packages = new Set<string>();
+    const dynamic: string[] = [];
+    const visit = (file: string) => {
+      if (seen.has(file)) return;
+      seen.add(file);
+      const text = readFileSync(file, 'utf8');
+      for (const m of text.matchAll(/(?:\bfrom\s*|\brequire\s*\(\s*|^import\s*)(['"])([^'"]+)\1/gm)) {
+        const spec = m[2]!;
+        if (spec.startsWith('.')) visit(join(dirname(file), spec));
+        else if (!spec.startsWith('node:') && spec !== 'electron') packages.add(spec.startsWith('@') ? spec.split('/').slice(0, 2).join('/') : spec.split('/')[0]!);
+      }
+      // Lazily loaded modules are part of the app too, except the dev-only demo (recorded, not followed).
+      for (const m of text.matchAll(/\bimport\s*\(([^)]*)\)/g)) {
+        const arg = m[1]!.trim();
+        const lit = /^(['"])(\.[^'"]+)\1$/.exec(arg);
+        if (lit && lit[2] !== './demo/ui-profile.js') visit(join(dirname(file), lit[2]!));
+        else if (!/^['"]node:/.test(arg)) dynamic.push(`${file.slice(main.length + 1)}: ${arg}`);
+      }
+    };
+    visit(join(main, 'electron.js'));
+    visit(join(main, 'preload.cjs'));
+    expect(seen.size).toBeGreaterThan(20); // the walk really followed the app's modules
+    for (const p of CLI_ONLY_PACKAGES) expect(packages.has(p), p).toBe(false);
+    // The one import not followed is the demo company, which electron.ts reaches only when the app is not
+    // packaged (a packaged app always has its profile path, and refuses to start without the file).
+    expect(dynamic).toEqual(["electron.js: './demo/ui-profile.js'"]);
   });
 
   it('refuses an unconstrained root with one sentence, and keeps the previous stage', async () => {

@@ -106,7 +106,14 @@ function resolvePackageDir(name: string, fromDir: string, top: string): string |
   }
 }
 
-/** Every package the app needs at run time (dependencies, transitively), as folders under projectRoot. */
+/**
+ * Dependencies only the CLI uses: jpeg-js draws the simulated camera's frames (demo, tests), node-forge
+ * reads code-signing .pfx files (sign, build-installer). The packaged app never loads either; a test
+ * walks the app's imports to keep it that way.
+ */
+export const CLI_ONLY_PACKAGES: readonly string[] = ['jpeg-js', 'node-forge'];
+
+/** Every package the app needs at run time (dependencies, transitively, minus the CLI's own), as folders under projectRoot. */
 export function runtimePackages(projectRoot: string = PROJECT_ROOT): string[] {
   const seen = new Set<string>();
   const visit = (pkgDir: string, required: boolean) => {
@@ -116,6 +123,7 @@ export function runtimePackages(projectRoot: string = PROJECT_ROOT): string[] {
       ...Object.keys(pkg.optionalDependencies ?? {}).map((d): [string, boolean] => [d, false]),
     ];
     for (const [dep, req] of deps) {
+      if (pkgDir === projectRoot && CLI_ONLY_PACKAGES.includes(dep)) continue;
       const dir = resolvePackageDir(dep, pkgDir, projectRoot);
       if (!dir) {
         if (req && required) throw new UserError(`the package "${dep}" (needed by the app) is not installed; run \`npm ci\` in ${projectRoot} and try again.`);
@@ -188,7 +196,7 @@ export async function stageApp(opts: StageOptions): Promise<StagedApp> {
     await writeFile(join(tmp, 'build', 'icon.ico'), iconIco());
 
     const deps: Record<string, string> = {};
-    for (const [k, v] of Object.entries(own.dependencies ?? {})) deps[k] = v;
+    for (const [k, v] of Object.entries(own.dependencies ?? {})) if (!CLI_ONLY_PACKAGES.includes(k)) deps[k] = v;
     const pkg = {
       name: `lantrust-${id.slug}`,
       productName: id.productName,
