@@ -4,9 +4,8 @@
 // then the path and its rules. The camera's certificates are judged once per probe, and again without a
 // new connection when the app asks "and once the company root is installed?".
 import type { ParsedCert } from '../cert/describe.js';
-import { certificateLayout } from '../cert/describe.js';
+import { certificateLayout, keyWords } from '../cert/describe.js';
 import { toPem } from '../cert/read.js';
-import { keyWords } from '../cli/format.js';
 import { explainConnection, explainUnreadable, explainVerdict, labelOf } from '../verify/explain.js';
 import { NET_ERRORS, netString, type NetError } from '../verify/net-errors.js';
 import type { AnchorCert } from '../verify/path.js';

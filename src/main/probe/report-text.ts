@@ -1,5 +1,5 @@
 // Human output of `lantrust test`: one line per camera with a mark, then details for the failures.
-import { color } from '../cli/format.js';
+import { color } from '../term.js';
 import { cameras, groupResults } from './report-groups.js';
 import type { TestResult } from './types.js';
 

@@ -8,7 +8,8 @@ import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { psQuote, type Scope } from '../pack/powershell.js';
-import { run, type StoreEnv } from './common.js';
+import { type StoreEnv } from './common.js';
+import { run } from '../run.js';
 import { powershellPath } from './windows.js';
 
 export const DECLINED = 'Windows did not get administrator approval; nothing was changed.';
