@@ -50,8 +50,9 @@ function get(r: FrameRequest, auth?: string): Promise<{ res: IncomingMessage; do
       timeout: Math.max(1, r.deadline - Date.now()),
     };
     const req = r.scheme === 'https' ? request({ ...opts, rejectUnauthorized: false, ...(r.servername ? { servername: r.servername } : {}) }) : httpRequest(opts);
-    const timer = setTimeout(() => req.destroy(new Error('timed out')), Math.max(1, r.deadline - Date.now()));
-    req.once('response', (res) => resolve({ res, done: () => (clearTimeout(timer), req.destroy()) }));
+    const timer = setTimeout(() => req.destroy(new Error('no answer before the timeout')), Math.max(1, r.deadline - Date.now()));
+    // once the headers are in, the body's reader keeps the deadline (and says which part it was waiting for)
+    req.once('response', (res) => (clearTimeout(timer), resolve({ res, done: () => req.destroy() })));
     req.once('error', (e) => (clearTimeout(timer), reject(e)));
     req.end();
   });
