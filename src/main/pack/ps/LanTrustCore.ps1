@@ -450,6 +450,11 @@ function Open-LanTrustRegistryKey {
     # redirected to SOFTWARE\WOW6432Node for keys such as SOFTWARE\LanTrust, so install and uninstall
     # could disagree about what was written. Returns $null when the key is missing (and -Create is not given).
     param([string]$Path, [switch]$Write, [switch]$Create)
+    if (-not (Test-LanTrustRegistry)) {
+        # No registry here (pwsh on Linux/macOS): nothing to read, nowhere to write.
+        if ($Create -or $Write) { throw 'There is no Windows registry on this computer.' }
+        return $null
+    }
     $p = Split-LanTrustRegistryPath -Path $Path
     $base = [Microsoft.Win32.RegistryKey]::OpenBaseKey($p[0], [Microsoft.Win32.RegistryView]::Registry64)
     try {
@@ -499,6 +504,7 @@ function Remove-LanTrustRegistryValue {
 
 function Remove-LanTrustRegistryKey {
     param([string]$Path)
+    if (-not (Test-LanTrustRegistry)) { return }
     $p = Split-LanTrustRegistryPath -Path $Path
     $base = [Microsoft.Win32.RegistryKey]::OpenBaseKey($p[0], [Microsoft.Win32.RegistryView]::Registry64)
     try { $base.DeleteSubKeyTree($p[1], $false) } finally { $base.Close() }
