@@ -6,6 +6,10 @@
  *                                                 <SHA-1 as CryptoAPI computes it> <friendly name or -> <DER hex>
  *   certstore add    PROVIDER FLAGS STORE FILE    adds the DER certificate in FILE
  *   certstore delete PROVIDER FLAGS STORE SHA1    deletes the certificate with that SHA-1
+ *   certstore regkey KEY                          exit 0 when the registry key exists (HKLM\... or HKCU\...)
+ *   certstore regblob KEY FILE                    writes FILE's bytes as the REG_BINARY value Blob of KEY
+ *   certstore batch FILE                          runs one command per line of FILE (one Wine start for
+ *                                                 many steps); prints "== <line>", its output, "rc=<n>"
  *
  * PROVIDER: "system" (CERT_STORE_PROV_SYSTEM_W, the logical store every program sees) or
  * "registry" (CERT_STORE_PROV_SYSTEM_REGISTRY_W, one physical location only).
@@ -32,7 +36,66 @@ static void hex(const BYTE *p, DWORD n) {
     for (DWORD i = 0; i < n; i++) printf("%02X", p[i]);
 }
 
+static HKEY split_key(const char *path, const char **sub) {
+    if (strncmp(path, "HKLM\\", 5) == 0) { *sub = path + 5; return HKEY_LOCAL_MACHINE; }
+    if (strncmp(path, "HKCU\\", 5) == 0) { *sub = path + 5; return HKEY_CURRENT_USER; }
+    return NULL;
+}
+
+static int run(int argc, char **argv);
+
+static int batch(const char *file) {
+    FILE *f = fopen(file, "r");
+    if (!f) return 2;
+    char line[4096];
+    int worst = 0;
+    while (fgets(line, sizeof(line), f)) {
+        line[strcspn(line, "\r\n")] = 0;
+        if (!line[0]) continue;
+        printf("== %s\n", line);
+        char *args[16];
+        int n = 0;
+        args[n++] = "certstore";
+        for (char *t = strtok(line, " "); t && n < 15; t = strtok(NULL, " ")) args[n++] = t;
+        args[n] = NULL;
+        int rc = run(n, args);
+        printf("rc=%d\n", rc);
+        fflush(stdout);
+        if (rc > worst) worst = rc;
+    }
+    fclose(f);
+    return 0;
+}
+
 int main(int argc, char **argv) {
+    return run(argc, argv);
+}
+
+static int run(int argc, char **argv) {
+    if (argc == 3 && strcmp(argv[1], "batch") == 0) return batch(argv[2]);
+    if (argc >= 3 && strcmp(argv[1], "regkey") == 0) {
+        const char *sub;
+        HKEY hive = split_key(argv[2], &sub);
+        HKEY k;
+        if (!hive) return 2;
+        if (RegOpenKeyExA(hive, sub, 0, KEY_READ, &k) != ERROR_SUCCESS) return 4;
+        RegCloseKey(k);
+        return 0;
+    }
+    if (argc >= 4 && strcmp(argv[1], "regblob") == 0) {
+        const char *sub;
+        HKEY hive = split_key(argv[2], &sub);
+        HKEY k;
+        static BYTE data[65536];
+        FILE *f = fopen(argv[3], "rb");
+        if (!hive || !f) return 2;
+        size_t len = fread(data, 1, sizeof(data), f);
+        fclose(f);
+        if (RegCreateKeyExA(hive, sub, 0, NULL, 0, KEY_WRITE, NULL, &k, NULL) != ERROR_SUCCESS) return 4;
+        LONG r = RegSetValueExA(k, "Blob", 0, REG_BINARY, data, (DWORD)len);
+        RegCloseKey(k);
+        return r == ERROR_SUCCESS ? 0 : 4;
+    }
     if (argc < 5) {
         fprintf(stderr, "usage: certstore list|add|delete system|registry FLAGS STORE [FILE|SHA1]\n");
         return 2;
