@@ -335,12 +335,12 @@ ConvertTo-Json -Compress -InputObject @{ errors = $e.Count; openBaseKey = $base;
 
   it('the crypt32 declarations for one physical store are emitted by the real .NET (called only on Windows)', () => {
     const file = join(work, 'native.ps1');
-    writeFileSync(file, toScriptFile(`${renderCore({ rootDer: makeRoot().der, company: 'X' })}\n$t = Get-LanTrustNative\n$o = @()\nforeach ($m in $t.GetMethods() | Where-Object { $_.DeclaringType -eq $t }) { $a = $m.GetCustomAttributes([System.Runtime.InteropServices.DllImportAttribute], $false); $o += [pscustomobject]@{ name = $m.Name; params = @($m.GetParameters() | ForEach-Object { $_.ParameterType.Name }); ret = $m.ReturnType.Name; dll = $a[0].Value; lastError = $a[0].SetLastError; charset = [string]$a[0].CharSet } }\nConvertTo-Json -InputObject $o -Compress\n`));
+    writeFileSync(file, toScriptFile(`${renderCore({ rootDer: makeRoot().der, company: 'X' })}\n$t = Get-LanTrustNative\n$o = @()\nforeach ($m in $t.GetMethods() | Where-Object { $_.DeclaringType -eq $t }) { $a = $m.GetCustomAttributes([System.Runtime.InteropServices.DllImportAttribute], $false); $o += [pscustomobject]@{ name = $m.Name; params = @($m.GetParameters() | ForEach-Object { $_.ParameterType.Name }); ret = $m.ReturnType.Name; dll = $a[0].Value; lastError = $a[0].SetLastError; charset = [string]$a[0].CharSet; preserveSig = $a[0].PreserveSig } }\nConvertTo-Json -InputObject $o -Compress\n`));
     const r = pwshScript(`& ${q(file)}`, work);
-    const m = lastJson<{ name: string; params: string[]; ret: string; dll: string; lastError: boolean; charset: string }[]>(r).sort((a, b) => a.name.localeCompare(b.name));
+    const m = lastJson<{ name: string; params: string[]; ret: string; dll: string; lastError: boolean; charset: string; preserveSig: boolean }[]>(r).sort((a, b) => a.name.localeCompare(b.name));
     expect(m).toEqual([
-      { name: 'CertCloseStore', params: ['IntPtr', 'UInt32'], ret: 'Boolean', dll: 'crypt32.dll', lastError: true, charset: 'Unicode' },
-      { name: 'CertOpenStore', params: ['IntPtr', 'UInt32', 'IntPtr', 'UInt32', 'String'], ret: 'IntPtr', dll: 'crypt32.dll', lastError: true, charset: 'Unicode' },
+      { name: 'CertCloseStore', params: ['IntPtr', 'UInt32'], ret: 'Boolean', dll: 'crypt32.dll', lastError: true, charset: 'Unicode', preserveSig: true },
+      { name: 'CertOpenStore', params: ['IntPtr', 'UInt32', 'IntPtr', 'UInt32', 'String'], ret: 'IntPtr', dll: 'crypt32.dll', lastError: true, charset: 'Unicode', preserveSig: true },
     ]);
   });
 });

@@ -202,15 +202,17 @@ function Get-LanTrustNative {
     $tb = $ab.DefineDynamicModule('LanTrustNative').DefineType('LanTrustNative.Crypt32', [System.Reflection.TypeAttributes]'Public, Class, Abstract, Sealed')
     $dll = [System.Runtime.InteropServices.DllImportAttribute]
     $ctor = $dll.GetConstructor([Type[]]@([string]))
-    $fields = [System.Reflection.FieldInfo[]]@($dll.GetField('SetLastError'), $dll.GetField('CharSet'), $dll.GetField('EntryPoint'))
+    $fields = [System.Reflection.FieldInfo[]]@($dll.GetField('SetLastError'), $dll.GetField('CharSet'), $dll.GetField('EntryPoint'), $dll.GetField('PreserveSig'))
     $sigs = @(
         @('CertOpenStore', [IntPtr], [Type[]]@([IntPtr], [UInt32], [IntPtr], [UInt32], [string])),
         @('CertCloseStore', [bool], [Type[]]@([IntPtr], [UInt32]))
     )
     foreach ($s in $sigs) {
         $m = $tb.DefineMethod($s[0], [System.Reflection.MethodAttributes]'Public, Static, PinvokeImpl', $s[1], $s[2])
-        $attr = New-Object System.Reflection.Emit.CustomAttributeBuilder -ArgumentList $ctor, @('crypt32.dll'), $fields, @($true, [System.Runtime.InteropServices.CharSet]::Unicode, $s[0])
+        $attr = New-Object System.Reflection.Emit.CustomAttributeBuilder -ArgumentList $ctor, @('crypt32.dll'), $fields, @($true, [System.Runtime.InteropServices.CharSet]::Unicode, $s[0], $true)
         $m.SetCustomAttribute($attr)
+        # The return value is the function's own (a handle, a BOOL), not an HRESULT to turn into an exception.
+        $m.SetImplementationFlags([System.Reflection.MethodImplAttributes]::PreserveSig)
     }
     $script:LanTrustNativeType = $tb.CreateType()
     return $script:LanTrustNativeType
