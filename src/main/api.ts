@@ -301,7 +301,7 @@ function summarize(kind: 'install' | 'uninstall', scope: Scope, rows: StoreRow[]
 
 function rootView(root: ParsedCert): RootView {
   const i = root.info;
-  const o = /(?:^|, )O=([^,]*)/.exec(i.subject)?.[1];
+  const o = i.organization;
   return {
     subject: i.subject,
     ...(i.commonName ? { commonName: i.commonName } : {}),

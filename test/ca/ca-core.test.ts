@@ -244,9 +244,17 @@ describe('ca issue --from devices.csv', () => {
     await rejects(issueFromCsv({ dir: ca.dir, csvText: 'host,address\nx,1.2.3.4\n' }), 2, /header line "name,ip,dns"/);
     await rejects(issueFromCsv({ dir: ca.dir, csvText: '' }), 2, /empty/);
     await rejects(issueFromCsv({ dir: ca.dir, csvText: 'name,ip,dns\n' }), 2, /no devices/);
-    await rejects(issueFromCsv({ dir: ca.dir, csvText: 'name,ip,dns\n"x,1.2.3.4\n' }), 2, /unclosed quote/);
     await rejects(issueFromCsv({ dir: ca.dir, csv: join(ca.dir, 'missing.csv') }), 2, /cannot read/);
     expect(existsSync(join(ca.dir, 'devices'))).toBe(false);
+  });
+
+  it('a row that cannot be read is refused by its line number; the rows around it are still issued', async () => {
+    const ca = await makeCa({ passphrase: null });
+    const r = await issueFromCsv({ dir: ca.dir, csvText: 'name,ip,dns\r\ncam1,192.168.1.1,\r\n"cam2,192.168.1.2\r\ncam3,192.168.1.3,\r\n' });
+    expect(r.issued.map((d) => d.label)).toEqual(['cam1', 'cam3']);
+    expect(r.refused).toHaveLength(1);
+    expect(r.refused[0]).toMatchObject({ line: 3 });
+    expect(r.refused[0]!.reason).toMatch(/can't be read: a quoted cell is never closed/);
   });
 });
 

@@ -1,9 +1,12 @@
 // `ca issue --from devices.csv`: a whole fleet in one run. Each row is checked on its own; a refused
 // row writes nothing and the rest still get their certificates.
 import { readFile } from 'node:fs/promises';
+import { parseCsv } from '../csv.js';
 import { UserError, errorMessage } from '../errors.js';
-import { checkAgainstCa, defaultOut, validateDays, issueChecked, normalizeDevice, type CheckedDevice, type IssuedDevice, type LeafOptions } from './issue.js';
-import { appendIssued, ensureDir, openCa, type IssuedRecord } from './store.js';
+import { join } from 'node:path';
+import { checkAgainstCa, defaultOut, deviceFileNames, validateDays, issueChecked, normalizeDevice, type CheckedDevice, type IssuedDevice, type LeafOptions } from './issue.js';
+import { withCaLock } from './lock.js';
+import { appendIssued, assertNotCaFile, ensureDir, openCa, readCaCertificates, type IssuedRecord } from './store.js';
 
 export interface CsvDevice {
   /** 1-based line number in the file. */
@@ -11,60 +14,48 @@ export interface CsvDevice {
   name: string;
   ip: string[];
   dns: string[];
+  /** deploy: host or IP to connect to, when it differs from the first ip. */
+  address?: string;
+  /** deploy: HTTPS port, when not 443. */
+  port?: number;
+  /** deploy: the camera account for this row. */
+  user?: string;
+  /** deploy: file holding that account's password (relative paths are relative to the CSV's folder). */
+  passwordFile?: string;
   /** Why the row itself is unusable (refused without looking further). */
   problem?: string;
 }
 
-/** Splits one CSV line (RFC 4180 quoting). */
-function splitCsvLine(line: string, lineNo: number, file: string): string[] {
-  const cells: string[] = [];
-  let cur = '';
-  let quoted = false;
-  for (let i = 0; i < line.length; i++) {
-    const ch = line[i]!;
-    if (quoted) {
-      if (ch === '"' && line[i + 1] === '"') {
-        cur += '"';
-        i++;
-      } else if (ch === '"') quoted = false;
-      else cur += ch;
-    } else if (ch === '"' && cur.trim() === '') {
-      quoted = true;
-      cur = '';
-    } else if (ch === ',') {
-      cells.push(cur);
-      cur = '';
-    } else cur += ch;
-  }
-  if (quoted) throw new UserError(`${file} line ${lineNo} has an unclosed quote; fix that line and run again (nothing was written).`);
-  cells.push(cur);
-  return cells.map((c) => c.trim());
-}
+/** Columns of devices.csv: the names, then what `lantrust deploy` needs to reach each camera. */
+export const DEVICE_COLUMNS = ['name', 'ip', 'dns', 'address', 'port', 'user', 'password_file'] as const;
 
-/** Parses devices.csv (header name,ip,dns in any order; several values per cell separated by spaces). */
+/** Parses devices.csv (header name,ip,dns in any order, optional deploy columns; several values per cell separated by spaces). */
 export function parseDevicesCsv(text: string, file = 'devices.csv'): CsvDevice[] {
-  const lines = text.replace(/^\uFEFF/, '').split(/\r?\n/);
-  const headerIdx = lines.findIndex((l) => l.trim() && !l.trim().startsWith('#'));
-  if (headerIdx < 0) throw new UserError(`${file} is empty; it needs a header line "name,ip,dns" and one line per device.`);
-  const header = splitCsvLine(lines[headerIdx]!, headerIdx + 1, file).map((h) => h.toLowerCase());
-  const col = (n: string) => header.indexOf(n);
-  const unknown = header.filter((h) => !['name', 'ip', 'dns'].includes(h));
-  if (unknown.length || (col('ip') < 0 && col('dns') < 0)) {
-    throw new UserError(`${file} must start with the header line "name,ip,dns" (found "${lines[headerIdx]!.trim()}"); nothing was written.`);
+  const table = parseCsv(text, file);
+  const unknown = table.header.filter((h) => !(DEVICE_COLUMNS as readonly string[]).includes(h));
+  if (unknown.length || (!table.header.includes('ip') && !table.header.includes('dns'))) {
+    throw new UserError(
+      `${file} must start with the header line "name,ip,dns" (optional columns: address, port, user, password_file)${unknown.length ? `; "${unknown[0]}" is not one of them` : ''}; nothing was written.`,
+    );
   }
-  const out: CsvDevice[] = [];
-  for (let i = headerIdx + 1; i < lines.length; i++) {
-    const raw = lines[i]!;
-    if (!raw.trim() || raw.trim().startsWith('#')) continue;
-    const cells = splitCsvLine(raw, i + 1, file);
-    const cell = (n: string) => (col(n) >= 0 ? (cells[col(n)] ?? '') : '');
-    const split = (s: string) => s.split(/\s+/).filter(Boolean);
-    const dev: CsvDevice = { line: i + 1, name: cell('name'), ip: split(cell('ip')), dns: split(cell('dns')) };
-    if (cells.length > header.length) dev.problem = `it has ${cells.length} cells but the header has ${header.length}; put several names in one cell separated by spaces, not commas.`;
+  const split = (s: string | undefined) => (s ?? '').split(/\s+/).filter(Boolean);
+  const out: CsvDevice[] = table.bad.map((b) => ({ line: b.line, name: '', ip: [], dns: [], problem: `this line can't be read: ${b.reason}.` }));
+  for (const row of table.rows) {
+    const c = row.cells;
+    const dev: CsvDevice = { line: row.line, name: c.name ?? '', ip: split(c.ip), dns: split(c.dns) };
+    if (c.address) dev.address = c.address;
+    if (c.user) dev.user = c.user;
+    if (c.password_file) dev.passwordFile = c.password_file;
+    if (c.port) {
+      const port = /^\d{1,5}$/.test(c.port) ? Number(c.port) : NaN;
+      if (port >= 1 && port <= 65535) dev.port = port;
+      else dev.problem = `the port "${c.port}" is not a port number (1-65535).`;
+    }
+    if (row.width > table.header.length) dev.problem = `it has ${row.width} cells but the header has ${table.header.length}; put several names in one cell separated by spaces, not commas.`;
     out.push(dev);
   }
   if (!out.length) throw new UserError(`${file} has a header but no devices; add one line per device, e.g. lobby-cam,192.168.1.50,lobby.cams.example.com.`);
-  return out;
+  return out.sort((a, b) => a.line - b.line);
 }
 
 export interface IssueFromCsvOptions extends LeafOptions {
@@ -119,33 +110,37 @@ export async function issueFromCsv(opts: IssueFromCsvOptions): Promise<IssueFrom
   }
   validateDays(opts.days);
   const rows = parseDevicesCsv(text, file);
-  const ca = await openCa(opts.dir, opts.passphrase);
-  const refused: RefusedDevice[] = [];
-  const ok: CheckedDevice[] = [];
-  const seen = new Map<string, number>();
-  for (const row of rows) {
-    const fallback = row.name || row.dns[0] || row.ip[0] || `line ${row.line}`;
-    try {
-      if (row.problem) throw new UserError(row.problem);
-      const dev = normalizeDevice({ ...(row.name ? { label: row.name } : {}), ip: row.ip, dns: row.dns });
-      const prev = seen.get(dev.label.toLowerCase());
-      if (prev) throw new UserError(`the label ${dev.label} is already used on line ${prev}; labels become file names, so give each device its own.`);
-      checkAgainstCa(ca, dev);
-      seen.set(dev.label.toLowerCase(), row.line);
-      ok.push(dev);
-    } catch (e) {
-      if (!(e instanceof UserError)) throw e;
-      refused.push({ line: row.line, label: fallback, reason: errorMessage(e) });
-    }
-  }
   const out = defaultOut(opts.dir, opts.out);
+  const refused: RefusedDevice[] = [];
   const results: { device: IssuedDevice; record: IssuedRecord }[] = [];
-  if (ok.length) {
-    await ensureDir(out, 'output');
-    const ctx = { ca, out, ...(opts.p12Passphrase !== undefined ? { p12Passphrase: opts.p12Passphrase } : {}), source: 'csv' as const };
-    // A few in flight: key generation runs on libuv's pool (matters for RSA), writes overlap.
-    results.push(...(await mapLimit(ok, 4, (dev) => issueChecked(ctx, dev, opts))));
-    await appendIssued(ca.dir, results.map((r) => r.record));
-  }
+  await withCaLock(opts.dir, async () => {
+    const certs = await readCaCertificates(opts.dir);
+    const ca = await openCa(opts.dir, opts.passphrase, certs);
+    const ok: CheckedDevice[] = [];
+    const seen = new Map<string, number>();
+    for (const row of rows) {
+      const fallback = row.name || row.dns[0] || row.ip[0] || `line ${row.line}`;
+      try {
+        if (row.problem) throw new UserError(row.problem);
+        const dev = normalizeDevice({ ...(row.name ? { label: row.name } : {}), ip: row.ip, dns: row.dns });
+        const prev = seen.get(dev.label.toLowerCase());
+        if (prev) throw new UserError(`the label ${dev.label} is already used on line ${prev}; labels become file names, so give each device its own.`);
+        checkAgainstCa(ca, dev);
+        await assertNotCaFile(opts.dir, certs.settings, deviceFileNames(dev.label, opts.p12Passphrase !== undefined).map((f) => join(out, f)));
+        seen.set(dev.label.toLowerCase(), row.line);
+        ok.push(dev);
+      } catch (e) {
+        if (!(e instanceof UserError)) throw e;
+        refused.push({ line: row.line, label: fallback, reason: errorMessage(e) });
+      }
+    }
+    if (ok.length) {
+      await ensureDir(out, 'output');
+      const ctx = { ca, out, ...(opts.p12Passphrase !== undefined ? { p12Passphrase: opts.p12Passphrase } : {}), source: 'csv' as const };
+      // A few in flight: key generation runs on libuv's pool (matters for RSA), writes overlap.
+      results.push(...(await mapLimit(ok, 4, (dev) => issueChecked(ctx, dev, opts))));
+      await appendIssued(ca.dir, results.map((r) => r.record));
+    }
+  });
   return { issued: results.map((r) => r.device), refused, out, ms: performance.now() - t0 };
 }

@@ -8,6 +8,7 @@ import { lintRoot, type Finding } from '../constraints/lint.js';
 import { buildConstraints, describeConstraints, type ConstraintInput, type ConstraintSet } from '../constraints/model.js';
 import { UserError } from '../errors.js';
 import { encryptPrivateKey, generatePrivateKey, privateKeyPem, type KeyType } from './keys.js';
+import { withCaLock } from './lock.js';
 import { CA_JSON, ensureDir, ISSUED_LOG, writeFileAtomic, type CaSettings } from './store.js';
 import * as x from './x509.js';
 
@@ -61,6 +62,10 @@ export async function initCa(opts: InitCaOptions): Promise<InitCaResult> {
   const key = opts.key ?? 'ec-p256';
   const dir = resolve(opts.dir);
   await ensureDir(dir, 'CA', 0o700); // holds the CA keys: only the admin may list or read it
+  return withCaLock(dir, () => initLocked(opts, dir, name, years, set, key));
+}
+
+async function initLocked(opts: InitCaOptions, dir: string, name: string, years: number, set: ConstraintSet, key: KeyType): Promise<InitCaResult> {
   const existing = await readdir(dir);
   if (existing.includes(CA_JSON) || existing.includes('root.pem')) {
     throw new UserError(`${dir} already holds a CA; a new root would orphan every device certificate, so pick another --dir (or delete that folder deliberately).`);

@@ -1,6 +1,5 @@
 // `ca issue`: a certificate per device, checked against the root's constraints before anything is written.
 import type { KeyObject } from 'node:crypto';
-import { renameSync, rmSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { rawParts, sha256Fingerprint } from '../cert/describe.js';
 import { toPem } from '../cert/read.js';
@@ -8,9 +7,11 @@ import { ipToBytes, bytesToIp } from '../constraints/cidr.js';
 import { parseDnsName } from '../constraints/dns.js';
 import { checkNames, describeConstraints } from '../constraints/model.js';
 import { UserError } from '../errors.js';
+import { writeFilesAtomicSync } from '../fsutil.js';
 import { generateKeyPairOf, privateKeyPem, type KeyType } from './keys.js';
 import { buildPkcs12 } from './pkcs12.js';
-import { appendIssued, ensureDir, openCa, readCaCertificates, type CaCertificates, type IssuedRecord, type OpenCa } from './store.js';
+import { withCaLock } from './lock.js';
+import { appendIssued, assertNotCaFile, ensureDir, openCa, readCaCertificates, type CaCertificates, type IssuedRecord, type OpenCa } from './store.js';
 import * as x from './x509.js';
 
 const DAY = 86_400_000;
@@ -80,6 +81,9 @@ export interface CheckedDevice {
   ip: string[];
 }
 
+/** Names in one device certificate: far more than any camera needs, and keeps every certificate small enough for lantrust's own readers. */
+export const MAX_DEVICE_NAMES = 100;
+
 const LABEL_RE = /^[A-Za-z0-9][A-Za-z0-9_-]{0,63}$/;
 
 export function validateLabel(label: string): string {
@@ -104,6 +108,8 @@ export function normalizeDevice(d: DeviceNames): CheckedDevice {
   });
   const dns = (d.dns ?? []).map(parseDnsName);
   if (!ip.length && !dns.length) throw new UserError('give the device\'s names: at least one --ip ADDRESS or --dns NAME (browsers match only these, never the label).');
+  const count = new Set([...ip, ...dns]).size;
+  if (count > MAX_DEVICE_NAMES) throw new UserError(`a device certificate may carry at most ${MAX_DEVICE_NAMES} names (${count} given); split them over several devices or labels.`);
   const label = validateLabel(d.label?.trim() || labelFromNames(dns, ip));
   return { label, dns: [...new Set(dns)], ip: [...new Set(ip)] };
 }
@@ -192,18 +198,16 @@ export function recordOf(dev: CheckedDevice, leaf: SignedLeaf, key: string, sour
   };
 }
 
-/**
- * Writes every file of one device: all temp files first, then renames, so a failure leaves none.
- * Synchronous on purpose: for 200 devices x 5 small files, thread-pool round trips cost more than the writes.
- * The mode is set at creation (a umask can only tighten it), so keys are never readable by others.
- */
+/** The file names one device gets in the output folder. */
+export function deviceFileNames(label: string, p12: boolean): string[] {
+  return [`${label}.key`, `${label}.crt`, `${label}.chain.pem`, `${label}.server.pem`, ...(p12 ? [`${label}.p12`] : [])];
+}
+
+/** Writes every file of one device all-or-nothing; keys get mode 0600 at creation. */
 function writeDeviceFiles(out: string, label: string, items: [string, string | Buffer, number][]): void {
-  const tmp = items.map(([name]) => join(out, `.${name}.${process.pid}.tmp`));
   try {
-    for (const [i, [, data, mode]] of items.entries()) writeFileSync(tmp[i]!, data, { mode, flag: 'w' });
-    for (const [i, [name]] of items.entries()) renameSync(tmp[i]!, join(out, name));
+    writeFilesAtomicSync(out, items.map(([name, data, mode]) => ({ name, data, mode })));
   } catch (e) {
-    for (const t of tmp) rmSync(t, { force: true });
     throw new UserError(`cannot write the files for ${label} in ${out} (${(e as NodeJS.ErrnoException).code ?? 'error'}); check that folder's permissions.`);
   }
 }
@@ -263,12 +267,15 @@ export async function checkDevice(dir: string, names: DeviceNames): Promise<Chec
 export async function issueCertificate(opts: IssueOptions): Promise<IssuedDevice> {
   const dev = normalizeDevice(opts);
   validateDays(opts.days);
-  const certs = await readCaCertificates(opts.dir);
-  checkAgainstCa(certs, dev); // before the key is opened: a refusal needs no passphrase
-  const ca = await openCa(opts.dir, opts.passphrase, certs);
   const out = defaultOut(opts.dir, opts.out);
-  await ensureDir(out, 'output');
-  const { device, record } = await issueChecked({ ca, out, ...(opts.p12Passphrase !== undefined ? { p12Passphrase: opts.p12Passphrase } : {}), source: 'issue' }, dev, opts);
-  await appendIssued(ca.dir, [record]);
-  return device;
+  return withCaLock(opts.dir, async () => {
+    const certs = await readCaCertificates(opts.dir);
+    checkAgainstCa(certs, dev); // before the key is opened: a refusal needs no passphrase
+    await assertNotCaFile(opts.dir, certs.settings, deviceFileNames(dev.label, opts.p12Passphrase !== undefined).map((f) => join(out, f)));
+    const ca = await openCa(opts.dir, opts.passphrase, certs);
+    await ensureDir(out, 'output');
+    const { device, record } = await issueChecked({ ca, out, ...(opts.p12Passphrase !== undefined ? { p12Passphrase: opts.p12Passphrase } : {}), source: 'issue' }, dev, opts);
+    await appendIssued(ca.dir, [record]);
+    return device;
+  });
 }

@@ -1,16 +1,19 @@
 // The CA folder on disk: ca.json (settings), root.pem / intermediate.pem, their keys, issued.jsonl.
-import type { KeyObject } from 'node:crypto';
-import { appendFile, mkdir, readFile, stat } from 'node:fs/promises';
-import { join } from 'node:path';
+import { createPublicKey, type KeyObject } from 'node:crypto';
+import { appendFile, lstat, mkdir, readFile, realpath, stat } from 'node:fs/promises';
+import { basename, dirname, join, resolve } from 'node:path';
 import { readOneCertificate } from '../cert/read.js';
 import type { ParsedCert } from '../cert/describe.js';
 import type { ConstraintSet } from '../constraints/model.js';
 import { UserError } from '../errors.js';
-import { openPrivateKey, type KeyType } from './keys.js';
+import { isEncryptedPem, openPrivateKey, type KeyType } from './keys.js';
+import { LOCK_FILE } from './lock.js';
 import { writeFileAtomic as writeAtomic } from '../fsutil.js';
 
 export const CA_JSON = 'ca.json';
 export const ISSUED_LOG = 'issued.jsonl';
+/** Names in a CA folder that only the CA itself writes (plus the files ca.json lists). `deploy` keeps its journal and pins here. */
+export const RESERVED_NAMES = [CA_JSON, ISSUED_LOG, LOCK_FILE, 'deploy.jsonl', 'deploy-pins.json', 'root.pem', 'root.key', 'intermediate.pem', 'intermediate.key'];
 
 /** DIR/ca.json: what `ca init` was asked for and where everything is. */
 export interface CaSettings {
@@ -95,14 +98,34 @@ export async function caKeyIsEncrypted(dir: string): Promise<boolean> {
 
 export async function readCaCertificates(dir: string): Promise<CaCertificates> {
   const settings = await readSettings(dir);
-  const root = await readOneCertificate(join(dir, settings.files.root));
+  const rootFile = join(dir, settings.files.root);
+  const root = await readOneCertificate(rootFile);
+  // ca.json pins the root: a root.pem replaced by anything else (a leaf written over it, another CA) is refused.
+  if (normalizeSha(root.info.sha256) !== normalizeSha(settings.rootSha256 ?? '')) {
+    throw new UserError(`${rootFile} is not the root this CA made (its SHA-256 differs from the one in ${CA_JSON}); restore root.pem from your backup of the CA folder before signing anything.`);
+  }
   const useIntermediate = Boolean(settings.intermediate && settings.files.intermediate);
-  const issuer = useIntermediate ? await readOneCertificate(join(dir, settings.files.intermediate!)) : root;
+  let issuer = root;
+  if (useIntermediate) {
+    const intFile = join(dir, settings.files.intermediate!);
+    issuer = await readOneCertificate(intFile);
+    if (!issuer.info.basicConstraints?.ca || !issuer.x509.checkIssued(root.x509) || !issuer.x509.verify(root.x509.publicKey)) {
+      throw new UserError(`${intFile} is not an intermediate signed by this CA's root; restore intermediate.pem from your backup of the CA folder.`);
+    }
+  }
   const constraints = [root, ...(useIntermediate ? [issuer] : [])].map((c) => c.info.nameConstraints).filter((n): n is NonNullable<typeof n> => Boolean(n));
   return { dir, settings, root, issuer, chain: useIntermediate ? [issuer] : [], constraints };
 }
 
-/** Opens the CA for signing devices (decrypts the issuing key). */
+function normalizeSha(s: string): string {
+  return s.replace(/[^0-9a-f]/gi, '').toLowerCase();
+}
+
+function spki(key: KeyObject): Buffer {
+  return (key.type === 'public' ? key : createPublicKey(key)).export({ type: 'spki', format: 'der' });
+}
+
+/** Opens the CA for signing devices (decrypts the issuing key, and checks it belongs to the issuing certificate). */
 export async function openCa(dir: string, passphrase: string | null | undefined, certs?: CaCertificates): Promise<OpenCa> {
   const c = certs ?? (await readCaCertificates(dir));
   const useIntermediate = c.issuer !== c.root;
@@ -117,7 +140,32 @@ export async function openCa(dir: string, passphrase: string | null | undefined,
         : `the root key ${keyFile} is missing; devices are signed with it, so copy it back into the CA folder.`,
     );
   }
-  return { ...c, issuerKey: openPrivateKey(pem, passphrase, keyFile) };
+  const replaced = `${keyFile} is not the key of ${useIntermediate ? 'the intermediate' : 'the root'} certificate (it may have been overwritten); restore it from your backup of the CA folder before signing anything.`;
+  if (c.settings.keyProtection === 'scrypt' && !isEncryptedPem(pem)) throw new UserError(replaced);
+  const issuerKey = openPrivateKey(pem, passphrase, keyFile);
+  if (!spki(issuerKey).equals(spki(c.issuer.x509.publicKey))) throw new UserError(replaced);
+  return { ...c, issuerKey };
+}
+
+/**
+ * Refuses an output path that is, or resolves to (symlinks, "..", a symlinked folder), one of the CA
+ * folder's own files or reserved names: a device key written over root.key, or a leaf over root.pem,
+ * would silently turn the CA into something else.
+ */
+export async function assertNotCaFile(dir: string, settings: CaSettings, outputs: string[]): Promise<void> {
+  const fold = (p: string) => (process.platform === 'win32' || process.platform === 'darwin' ? p.toLowerCase() : p);
+  const caDir = fold(await realpath(dir).catch(() => resolve(dir)));
+  const reserved = new Set([...RESERVED_NAMES, ...Object.values(settings.files).filter((f): f is string => typeof f === 'string')].map((n) => fold(n)));
+  for (const out of outputs) {
+    const abs = resolve(out);
+    const parent = fold(await realpath(dirname(abs)).catch(() => dirname(abs)));
+    let target = join(parent, fold(basename(abs)));
+    const link = await lstat(abs).catch(() => undefined);
+    if (link?.isSymbolicLink()) target = fold(await realpath(abs).catch(() => abs));
+    if (dirname(target) === caDir && reserved.has(basename(target))) {
+      throw new UserError(`refusing to write ${out}: it is the CA's own ${basename(target)} in ${dir}; write device files elsewhere (the default is ${join(dir, 'devices')}). Nothing was written.`);
+    }
+  }
 }
 
 /** Writes a file atomically; a failure is one sentence (exit 2). */

@@ -1,7 +1,7 @@
 // A full, JSON-ready description of one certificate: what an admin needs to decide whether to trust it.
 import { X509Certificate, createHash } from 'node:crypto';
 import { children, decodeBoolean, decodeInteger, decodeOid, readOne, TAG, type Tlv } from './der.js';
-import { formatName } from './name.js';
+import { formatName, parseName, type NameAttr } from './name.js';
 import { EXT, oidName } from './oids.js';
 import { bytesToIp } from '../constraints/cidr.js';
 import { parseNameConstraints, type NameConstraints } from '../constraints/model.js';
@@ -24,8 +24,12 @@ export interface SubjectAltName {
 export interface CertInfo {
   subject: string;
   issuer: string;
-  /** The subject's CN, if any (Chrome ignores it for name matching). */
+  /** The subject's CN, if any (Chrome ignores it for name matching). Parsed, never cut out of `subject`. */
   commonName?: string;
+  /** The subject's O (organisation), if any: the company name a root carries. */
+  organization?: string;
+  /** The subject's OU, if any. */
+  organizationalUnit?: string;
   serialNumber: string;
   notBefore: string;
   notAfter: string;
@@ -143,16 +147,29 @@ export function rawParts(der: Buffer): RawCertParts {
   return { tbs, sigAlgOid: decodeOid(children(sigAlg)[0]!.value), issuerDer: issuer.raw, subjectDer: subject.raw, extensions };
 }
 
+function safeParseName(der: Buffer): NameAttr[] {
+  try {
+    return parseName(der);
+  } catch {
+    return [];
+  }
+}
+
 /** Describes a certificate; throws on DER Node can't parse (callers turn that into a sentence). */
 export function describe(der: Buffer): ParsedCert {
   const x509 = new X509Certificate(der);
   const raw = rawParts(der);
   const subject = formatName(raw.subjectDer);
-  const cn = /(?:^|, )CN=([^,]*)/.exec(subject)?.[1];
+  // Names people see come from the parsed attributes: "O=Acme, Inc." must stay "Acme, Inc.".
+  const attrs = safeParseName(raw.subjectDer);
+  const first = (type: string) => attrs.find((a) => a.type === type)?.value;
+  const [cn, o, ou] = [first('CN'), first('O'), first('OU')];
   const info: CertInfo = {
     subject,
     issuer: formatName(raw.issuerDer),
     ...(cn !== undefined ? { commonName: cn } : {}),
+    ...(o !== undefined ? { organization: o } : {}),
+    ...(ou !== undefined ? { organizationalUnit: ou } : {}),
     serialNumber: x509.serialNumber.toUpperCase(),
     notBefore: new Date(x509.validFrom).toISOString(),
     notAfter: new Date(x509.validTo).toISOString(),
@@ -218,4 +235,11 @@ export function sha256Hex(der: Buffer): string {
 /** Normalises a pin given by a user ("AB:CD..." or "abcd...") to lower-case hex without separators. */
 export function normalizePin(pin: string): string {
   return pin.replace(/[:\s]/g, '').toLowerCase();
+}
+
+/** The key in words: "EC P-256", "RSA 2048". */
+export function keyWords(info: CertInfo): string {
+  const k = info.publicKey;
+  if (k.type === 'EC') return `EC ${k.curve === 'prime256v1' ? 'P-256' : k.curve === 'secp384r1' ? 'P-384' : k.curve === 'secp521r1' ? 'P-521' : (k.curve ?? '?')}`;
+  return k.bits ? `${k.type} ${k.bits}` : k.type;
 }

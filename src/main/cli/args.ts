@@ -20,7 +20,7 @@ export function parse<T extends Options>(verb: string, args: string[], options: 
   }
 }
 
-/** Reads a one-line secret (passphrase) from a file, without its trailing newline. */
+/** Reads a secret (passphrase, password) from the first line of a file. */
 export async function readSecretFile(path: string, what: string): Promise<string> {
   const { readFile } = await import('node:fs/promises');
   let text: string;
@@ -29,7 +29,8 @@ export async function readSecretFile(path: string, what: string): Promise<string
   } catch {
     throw new UserError(`cannot read the ${what} file ${path}; check the path.`);
   }
-  const line = text.replace(/\r?\n$/, '');
-  if (!line) throw new UserError(`the ${what} file ${path} is empty.`);
+  // The first line, as the help says: an editor's trailing newline or a note below it is not part of the secret.
+  const line = text.replace(/^\uFEFF/, '').split(/\r?\n/, 1)[0] ?? '';
+  if (!line) throw new UserError(`the first line of the ${what} file ${path} is empty; put the ${what} on the first line.`);
   return line;
 }

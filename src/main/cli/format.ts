@@ -1,22 +1,10 @@
 // Human output shared by the verbs: certificate descriptions and findings.
-import type { CertInfo } from '../cert/describe.js';
+import { keyWords, type CertInfo } from '../cert/describe.js';
+import { color } from '../term.js';
 import { describeConstraints } from '../constraints/model.js';
 import type { Finding } from '../constraints/lint.js';
 
-const tty = process.stdout.isTTY && !process.env.NO_COLOR;
-export const color = {
-  red: (s: string) => (tty ? `\x1b[31m${s}\x1b[0m` : s),
-  green: (s: string) => (tty ? `\x1b[32m${s}\x1b[0m` : s),
-  yellow: (s: string) => (tty ? `\x1b[33m${s}\x1b[0m` : s),
-  dim: (s: string) => (tty ? `\x1b[2m${s}\x1b[0m` : s),
-  bold: (s: string) => (tty ? `\x1b[1m${s}\x1b[0m` : s),
-};
-
-export function keyWords(info: CertInfo): string {
-  const k = info.publicKey;
-  if (k.type === 'EC') return `EC ${k.curve === 'prime256v1' ? 'P-256' : k.curve === 'secp384r1' ? 'P-384' : k.curve === 'secp521r1' ? 'P-521' : (k.curve ?? '?')}`;
-  return k.bits ? `${k.type} ${k.bits}` : k.type;
-}
+export { color } from '../term.js';
 
 export function formatCert(info: CertInfo, indent = '  '): string {
   const lines: [string, string][] = [

@@ -2,9 +2,8 @@
 // Chrome's verdict with cause and fix, findings, and the first frame when asked.
 import { mkdir } from 'node:fs/promises';
 import { join } from 'node:path';
-import { describe, type ParsedCert } from '../cert/describe.js';
+import { describe, keyWords, type ParsedCert } from '../cert/describe.js';
 import { toPem } from '../cert/read.js';
-import { keyWords } from '../cli/format.js';
 import { explainConnection, explainVerdict, labelOf } from '../verify/explain.js';
 import { NET_ERRORS, netString, type NetError } from '../verify/net-errors.js';
 import type { AnchorCert } from '../verify/path.js';

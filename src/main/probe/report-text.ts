@@ -1,5 +1,5 @@
 // Human output of `lantrust test`: one line per camera with a mark, then details for the failures.
-import { color } from '../cli/format.js';
+import { color } from '../term.js';
 import type { TestResult } from './types.js';
 
 /** "✓ https://cam1/  net::OK  TLSv1.3  12 ms" — also used by the demo to show before/after. */

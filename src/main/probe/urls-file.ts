@@ -1,35 +1,32 @@
-// --from FILE: a URL a line (# comments), or a CSV whose header has a "url" column.
+// --from FILE: a URL a line (# comments), or a CSV whose header has a "url" column (read by the one CSV reader).
 import { readFile } from 'node:fs/promises';
+import { describeBadRows, parseCsv, type CsvTable } from '../csv.js';
 import { UserError } from '../errors.js';
 
-function csvCells(line: string): string[] {
-  const out: string[] = [];
-  let cur = '';
-  let q = false;
-  for (let i = 0; i < line.length; i++) {
-    const ch = line[i]!;
-    if (q) {
-      if (ch === '"' && line[i + 1] === '"') (cur += '"'), i++;
-      else if (ch === '"') q = false;
-      else cur += ch;
-    } else if (ch === '"') q = true;
-    else if (ch === ',' || ch === ';') (out.push(cur), (cur = ''));
-    else cur += ch;
+function csvWithUrlColumn(text: string, label: string): CsvTable | undefined {
+  try {
+    const table = parseCsv(text, label);
+    return table.header.includes('url') ? table : undefined;
+  } catch {
+    return undefined; // not a CSV header: a plain list of URLs
   }
-  out.push(cur);
-  return out.map((c) => c.trim());
 }
 
 export function parseUrlList(text: string, label: string): string[] {
-  const lines = text.replace(/^\uFEFF/, '').split(/\r?\n/);
-  const first = lines.find((l) => l.trim() && !l.trim().startsWith('#'));
-  if (first && /(^|[,;])\s*"?url"?\s*([,;]|$)/i.test(first)) {
-    const header = csvCells(first).map((h) => h.toLowerCase());
-    const col = header.indexOf('url');
-    const rows = lines.slice(lines.indexOf(first) + 1).filter((l) => l.trim() && !l.trim().startsWith('#'));
-    return rows.map((l) => csvCells(l)[col] ?? '').filter(Boolean);
+  const table = csvWithUrlColumn(text, label);
+  if (table) {
+    const empty = table.rows.filter((r) => !r.cells.url).map((r) => ({ line: r.line, reason: 'its "url" cell is empty' }));
+    const bad = [...table.bad, ...empty].sort((a, b) => a.line - b.line);
+    if (bad.length) throw new UserError(`${describeBadRows(label, bad)}; fix ${bad.length === 1 ? 'it' : 'them'} so no camera is left out (nothing was tested).`);
+    const urls = table.rows.map((r) => r.cells.url!);
+    if (!urls.length) throw new UserError(`${label} has a "url" column but no rows; add one camera a line.`);
+    return urls;
   }
-  const urls = lines.map((l) => l.replace(/\s+#.*$/, '').trim()).filter((l) => l && !l.startsWith('#'));
+  const urls = text
+    .replace(/^\uFEFF/, '')
+    .split(/\r?\n/)
+    .map((l) => l.replace(/\s+#.*$/, '').trim())
+    .filter((l) => l && !l.startsWith('#'));
   if (!urls.length) throw new UserError(`${label} has no URL in it; write one URL a line, or a CSV with a "url" column.`);
   return urls;
 }

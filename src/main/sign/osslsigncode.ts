@@ -1,7 +1,7 @@
 // Authenticode on Linux/macOS: osslsigncode (Debian/Homebrew package) signs PE, MSI and PowerShell scripts.
 import { existsSync } from 'node:fs';
 import { UserError } from '../errors.js';
-import { runTool, type RunResult } from './run.js';
+import { run as runProgram, type RunResult } from '../run.js';
 import type { SignBackend, SignOptions, VerifyOptions, VerifyResult } from './types.js';
 
 const CANDIDATES = ['/usr/bin/osslsigncode', '/usr/local/bin/osslsigncode', '/opt/homebrew/bin/osslsigncode'];
@@ -13,15 +13,11 @@ export function osslsigncodePath(): string {
   return CANDIDATES.find((p) => existsSync(p)) ?? 'osslsigncode';
 }
 
-async function run(args: string[], stdin?: string): Promise<RunResult> {
-  try {
-    return await runTool(osslsigncodePath(), args, { stdin });
-  } catch (e) {
-    if ((e as { code?: string }).code === 'ENOENT') {
-      throw new UserError('osslsigncode is not installed; install it (`sudo apt install osslsigncode` or `brew install osslsigncode`) and run again.');
-    }
-    throw e;
-  }
+async function run(args: string[], input?: string): Promise<RunResult> {
+  // Timestamping waits on a server across the network: allow it two minutes.
+  const r = await runProgram(osslsigncodePath(), args, { ...(input !== undefined ? { input } : {}), timeoutMs: 120_000 });
+  if (r.notFound) throw new UserError('osslsigncode is not installed; install it (`sudo apt install osslsigncode` or `brew install osslsigncode`) and run again.');
+  return r;
 }
 
 /** The first line of osslsigncode's output that explains a failure, for the one-sentence message. */

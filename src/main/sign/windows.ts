@@ -3,7 +3,7 @@
 // never on the command line, so nothing needs quoting and `tasklist /v` shows no password.
 import { copyFile } from 'node:fs/promises';
 import { UserError } from '../errors.js';
-import { runTool } from './run.js';
+import { run } from '../run.js';
 import type { SignBackend, SignOptions, VerifyOptions, VerifyResult } from './types.js';
 
 export const SIGN_PS = `
@@ -44,9 +44,11 @@ function encoded(script: string): string {
 }
 
 async function powershell(script: string, env: Record<string, string>): Promise<{ code: number; out: string }> {
-  const r = await runTool('powershell.exe', ['-NoProfile', '-NonInteractive', '-ExecutionPolicy', 'Bypass', '-EncodedCommand', encoded(script)], {
+  const r = await run('powershell.exe', ['-NoProfile', '-NonInteractive', '-ExecutionPolicy', 'Bypass', '-EncodedCommand', encoded(script)], {
     env: { ...process.env, ...env },
+    timeoutMs: 120_000,
   });
+  if (r.notFound) throw new UserError('Windows PowerShell (powershell.exe) could not be started; sign on a Windows machine with PowerShell, or on Linux with osslsigncode.');
   return { code: r.code, out: `${r.stdout}\n${r.stderr}` };
 }
 

@@ -1,6 +1,5 @@
 // What every trust-store adapter shares: the environment it looks at, the certificate it handles,
-// the shape of its answers, and a small child-process runner. One file per store sits next to this.
-import { execFile } from 'node:child_process';
+// and the shape of its answers (programs are run through src/main/run.ts). One file per store sits next to this.
 import { constants } from 'node:fs';
 import { access, stat } from 'node:fs/promises';
 import { homedir } from 'node:os';
@@ -163,29 +162,6 @@ export async function which(name: string, env: StoreEnv, extra: string[] = []): 
   return undefined;
 }
 
-export interface RunResult {
-  code: number;
-  stdout: string;
-  stderr: string;
-}
-
-/** Runs a tool without a shell; never throws for a non-zero exit (callers read `code`). */
-export function run(cmd: string, args: string[], opts: { env?: NodeJS.ProcessEnv; input?: string; timeoutMs?: number } = {}): Promise<RunResult> {
-  return new Promise((resolve) => {
-    const child = execFile(
-      cmd,
-      args,
-      // windowsHide: no console window flashes up for each PowerShell/certutil the app starts.
-      { env: opts.env ?? process.env, timeout: opts.timeoutMs ?? 60_000, maxBuffer: 32 * 1024 * 1024, encoding: 'utf8', windowsHide: true },
-      (err, stdout, stderr) => {
-        const code = err ? (typeof (err as { code?: unknown }).code === 'number' ? ((err as { code: number }).code) : 127) : 0;
-        resolve({ code, stdout: String(stdout), stderr: String(stderr || (err && code === 127 ? err.message : '')) });
-      },
-    );
-    if (opts.input !== undefined) child.stdin?.end(opts.input);
-  });
-}
-
 /** Last meaningful line of a tool's error output, for one-sentence messages. */
 export function lastLine(s: string): string {
   return s.trim().split(/\r?\n/).filter(Boolean).pop()?.trim() ?? '';
@@ -199,7 +175,7 @@ export function tilde(p: string, env: StoreEnv): string {
 /** Builds the RootCert the adapters handle from a parsed certificate. */
 export function rootCert(der: Buffer, info: CertInfo): RootCert {
   const sha256 = info.sha256.replace(/:/g, '').toLowerCase();
-  const o = /(?:^|, )O=([^,]*)/.exec(info.subject)?.[1];
+  const o = info.organization;
   const name = info.commonName ?? o ?? 'root';
   // NSS reads "token:nickname", so no colons; keep it short and printable.
   const words = `${o && !name.includes(o) ? `${o} ` : ''}${name}`.replace(/[:\\"\x00-\x1f]/g, ' ').replace(/\s+/g, ' ').trim().slice(0, 60);

@@ -5,7 +5,8 @@
 import { readFile } from 'node:fs/promises';
 import { isAbsolute, join } from 'node:path';
 import { certutilPath, CERTUTIL_MISSING, nssAddTo, nssDbSpec, nssHasIn, nssRemoveFrom } from './nss.js';
-import { lastLine, result, run, tilde, unavailable, which, type Detection, type RootCert, type StoreAdapter, type StoreEnv, type StoreResult } from './common.js';
+import { lastLine, result, tilde, unavailable, which, type Detection, type RootCert, type StoreAdapter, type StoreEnv, type StoreResult } from './common.js';
+import { run } from '../run.js';
 
 const self = { id: 'firefox', title: 'Firefox' } as const;
 

@@ -5,7 +5,8 @@ import { readdir, readFile, rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import { sha256Hex } from '../cert/describe.js';
 import { pemCertificates } from '../cert/read.js';
-import { exists, lastLine, result, run, unavailable, which, writable, type Detection, type RootCert, type StoreAdapter, type StoreEnv, type StoreResult } from './common.js';
+import { exists, lastLine, result, unavailable, which, writable, type Detection, type RootCert, type StoreAdapter, type StoreEnv, type StoreResult } from './common.js';
+import { run } from '../run.js';
 import { writeFileAtomic } from '../fsutil.js';
 
 const self = { id: 'system', title: 'Linux system store' } as const;

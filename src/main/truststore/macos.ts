@@ -4,7 +4,8 @@
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { lastLine, result, run, unavailable, type Detection, type RootCert, type StoreAdapter, type StoreEnv, type StoreResult } from './common.js';
+import { lastLine, result, unavailable, type Detection, type RootCert, type StoreAdapter, type StoreEnv, type StoreResult } from './common.js';
+import { run } from '../run.js';
 
 type Who = Pick<StoreAdapter, 'id' | 'title'>;
 const SECURITY = '/usr/bin/security';

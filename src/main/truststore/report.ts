@@ -1,7 +1,7 @@
 // Shared by the install / status / uninstall verbs (and the app's diagnostics): --store parsing and the per-store lines they print.
 import { STORE_IDS, type StoreId, type StoreReport } from './index.js';
 import { UserError } from '../errors.js';
-import { color } from '../cli/format.js';
+import { color } from '../term.js';
 
 export const STORE_HELP = `--store STORE        auto (default: every store found here), ${STORE_IDS.join(', ')} (repeatable)`;
 

@@ -8,7 +8,8 @@ import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { psQuote, type Scope } from '../pack/powershell.js';
-import { run, type StoreEnv } from './common.js';
+import { type StoreEnv } from './common.js';
+import { run } from '../run.js';
 import { encodedArgs, fromMemoryCommand, powershellPath, TAMPERED_EXIT } from './windows.js';
 
 export { encodeCommand, encodedArgs, TAMPERED_EXIT } from './windows.js';

@@ -7,7 +7,8 @@ import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { homedir, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { psQuote, renderCore, toScriptFile, type Scope } from '../pack/powershell.js';
-import { result, unavailable, run, which, type Detection, type RootCert, type StoreAdapter, type StoreEnv, type StoreResult } from './common.js';
+import { result, unavailable, which, type Detection, type RootCert, type StoreAdapter, type StoreEnv, type StoreResult } from './common.js';
+import { run } from '../run.js';
 
 type Who = Pick<StoreAdapter, 'id' | 'title'>;
 
@@ -65,7 +66,7 @@ interface CoreAnswer {
 export async function runCore(cert: RootCert, env: StoreEnv, call: string, opts: { timeoutMs?: number } = {}): Promise<CoreAnswer> {
   const exe = await powershellPath(env);
   if (!exe) return { ok: false, error: 'PowerShell was not found' };
-  const company = /(?:^|, )O=([^,]*)/.exec(cert.info.subject)?.[1] ?? cert.info.commonName ?? 'the company';
+  const company = cert.info.organization ?? cert.info.commonName ?? 'the company';
   const script = [
     renderCore({ rootDer: cert.der, sha256: cert.sha256, company }),
     '',
