@@ -78,6 +78,7 @@ try {
     } elseif ($result -eq 'policy') {
         $state = 'already in'
         if ($written.Count -gt 0) { $state = 'added to' }
+        if ($WhatIfPreference) { $state = 'what if: would add to' }
         $msg = ('LanTrust: ' + $state + ' the Chrome and Edge policy only, not the Windows Root store: the ' + $who + ' root has no name constraints of its own (SHA-256 ' + $LanTrustSha256 + ')' + $extra + '.')
     } else {
         $msg = ('LanTrust: what if: would add the ' + $who + ' root to ' + $where + $extra + '.')
