@@ -67,7 +67,7 @@ function Get-GPPermission { param([string]$Name, [switch]$All, [string]$Domain) 
 function Get-GPInheritance { param([string]$Target, [string]$Domain) return @{ GpoLinks = @() } }
 function New-GPLink { param([string]$Name, [string]$Target, [string]$LinkEnabled, [string]$Domain) Add-FakeGpCall ('Link ' + $Target) }
 function Get-LanTrustTokenSids { return @((Read-FakeGp).sids) }
-function Get-LanTrustDomainDn { param([string]$Domain) return 'DC=corp,DC=example' }
+function Get-LanTrustDomainDn { param([string]$Domain) $o = Read-FakeGp; if ($o.domainError) { throw $o.domainError }; return 'DC=corp,DC=example' }
 function Get-LanTrustAdAccessRules { param([string]$DistinguishedName, [string]$Domain) return @((Read-FakeGp).acl.($DistinguishedName) | ForEach-Object { New-Object PSObject -Property @{ Sid = $_.sid; Rights = $_.rights; ObjectType = $_.objectType; Allow = [bool]$_.allow } }) }
 `;
 }

@@ -362,6 +362,7 @@ describe('New-LanTrustGpo: rights first, then the GPO (stand-ins for the GroupPo
     const chrome = 'HKLM\\SOFTWARE\\Policies\\Google\\Chrome|CACertificatesWithConstraints';
     const entry = (d: Buffer) => ({ certificate: d.toString('base64'), constraints: { permitted_dns_names: ['x.example'] } });
     const base = {
+      domainError: '',
       module: true,
       gpo: false,
       calls: [] as string[],
@@ -372,6 +373,7 @@ describe('New-LanTrustGpo: rights first, then the GPO (stand-ins for the GroupPo
     };
     const cases: Record<string, Partial<typeof base> & { params: string }> = {
       'no-module': { module: false, params: '@{}' },
+      'no-domain': { domainError: 'The specified domain either does not exist or could not be contacted.', params: '@{}' },
       'cannot-create': { params: '@{}' },
       'cannot-link': { sids: [ME, GPCO], acl: { ...base.acl, [OU]: [{ sid: 'S-1-5-21-1-2-3-999', rights: 'WriteProperty', objectType: LINK, allow: true }] }, params: `@{ LinkTo = ${q(OU)} }` },
       'cannot-edit': { gpo: true, permissions: [{ sid: 'S-1-5-21-1-2-3-512', permission: 'GpoEditDeleteModifySecurity' }, { sid: ME, permission: 'GpoRead' }], params: '@{}' },
@@ -406,7 +408,8 @@ describe('New-LanTrustGpo: rights first, then the GPO (stand-ins for the GroupPo
     expect(line('cannot-link')).toEqual([1, `LanTrust: FAILED: Nothing was written: this account lacks permission to link GPOs to ${OU} (Link GPOs, in its Delegation tab); run it as a domain admin or ask one to delegate it.`]);
     expect(line('cannot-edit')[1]).toBe('LanTrust: FAILED: Nothing was written: this account lacks permission to edit the GPO "Fleet Co - LanTrust root" (Edit settings, in its Delegation tab); run it as a domain admin or ask one to delegate it.');
     expect(line('denied-create')[0]).toBe(1);
-    for (const n of ['no-module', 'cannot-create', 'cannot-link', 'cannot-edit', 'denied-create']) expect(state(n).calls, n).toEqual([]);
+    expect(line('no-domain')).toEqual([1, 'LanTrust: FAILED: Nothing was written: the GPO rights could not be checked because Active Directory could not be read (The specified domain either does not exist or could not be contacted.); run this on a domain controller or a domain-joined computer with RSAT, as a domain account.']);
+    for (const n of ['no-module', 'no-domain', 'cannot-create', 'cannot-link', 'cannot-edit', 'denied-create']) expect(state(n).calls, n).toEqual([]);
 
     expect(line('create')).toEqual([0, `LanTrust: created GPO "Fleet Co - LanTrust root" (4 value(s), root ${thumb(root)}); 2 replaced root setting(s) removed; linked to ${OU}.`]);
     const done = state('create');

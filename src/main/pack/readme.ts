@@ -101,8 +101,9 @@ export function readmeText(r: ReadmeInput): string {
           `                           HKEY_LOCAL_MACHINE\\SOFTWARE\\Microsoft\\SystemCertificates\\Root\\Certificates\\${thumb}`,
           '                           ("Associated with a 32-bit app on 64-bit clients": No) - lantrust\'s own copy.',
         ]),
-    '        Sysnative: Intune\'s agent is a 32-bit process, so plain powershell.exe would be the 32-bit one.',
-    '        The scripts open the 64-bit registry view themselves, so install and uninstall agree either way.',
+    '        Sysnative: the Intune Management Extension is a 32-bit program (it lives under Program Files (x86)),',
+    '        so plain powershell.exe there is the 32-bit one (community knowledge; not checked here). The',
+    '        scripts open the 64-bit registry view themselves, so install and uninstall agree either way.',
     policyOnly
       ? '   c) Do NOT use a "Trusted certificate" profile for this root: it would put a root without name\n      constraints in the Windows Root store, trusted by every program for every name.'
       : '   c) Without any script: a "Trusted certificate" profile (Devices > Configuration > Windows 10 and\n      later > Templates > Trusted certificate) with root.cer, Destination store "Computer certificate\n      store - Root". Test-LanTrustRoot.ps1 reports such a copy too (which physical store the profile\n      uses is unverified; the script names the one it finds). No browser policies, no rotation.',

@@ -101,6 +101,16 @@ function Test-LanTrustGpoRights {
     # Checked before anything is written: may this account create (or edit) the GPO, and link it?
     # Returns the missing rights as phrases (empty = all there).
     param([string]$Name, $Gpo, [string]$LinkTo, [hashtable]$Target)
+    try {
+        return @(Get-LanTrustMissingGpoRights -Name $Name -Gpo $Gpo -LinkTo $LinkTo -Target $Target)
+    } catch {
+        $why = ($_.Exception.Message -replace '[\r\n]+', ' ').Trim()
+        throw ('Nothing was written: the GPO rights could not be checked because Active Directory could not be read (' + $why + '); run this on a domain controller or a domain-joined computer with RSAT, as a domain account.')
+    }
+}
+
+function Get-LanTrustMissingGpoRights {
+    param([string]$Name, $Gpo, [string]$LinkTo, [hashtable]$Target)
     $sids = @(Get-LanTrustTokenSids)
     $missing = @()
     if ($Gpo) {
