@@ -2,7 +2,9 @@
 // and to the browser by `lantrust ui` (web.ts). Every argument arrives from a renderer and is
 // validated here; every answer is plain JSON. No electron import: Electron-only powers come in
 // through `ApiHost` (e.g. Chromium's own certificate verifier).
-import { platform } from 'node:os';
+import { existsSync } from 'node:fs';
+import { homedir, platform, tmpdir } from 'node:os';
+import { join } from 'node:path';
 import type { ParsedCert } from './cert/describe.js';
 import { lintRoot } from './constraints/lint.js';
 import { describeConstraints } from './constraints/model.js';
@@ -89,6 +91,12 @@ export interface ExportView {
   content: string;
 }
 
+/** The intranet page written by `writeSite` (the same folder `lantrust site` writes). */
+export interface SiteView {
+  dir: string;
+  files: { name: string; bytes: number; sha256: string }[];
+}
+
 /** The operation table's shape: the names are the API (IPC channel ops and /api/NAME paths). */
 export interface Operations {
   profile(): Promise<ProfileView>;
@@ -99,13 +107,14 @@ export interface Operations {
   testAll(): Promise<CameraView[]>;
   diagnostics(): Promise<{ text: string }>;
   exportReport(arg: { format: 'json' | 'html' }): Promise<ExportView>;
+  writeSite(): Promise<SiteView>;
 }
 
 export type OpName = keyof Operations;
 export type OpArg<K extends OpName> = Parameters<Operations[K]> extends [infer A] ? A : undefined;
 export type OpResult<K extends OpName> = Awaited<ReturnType<Operations[K]>>;
 
-export const OP_NAMES = ['profile', 'status', 'install', 'uninstall', 'testCamera', 'testAll', 'diagnostics', 'exportReport'] as const satisfies readonly OpName[];
+export const OP_NAMES = ['profile', 'status', 'install', 'uninstall', 'testCamera', 'testAll', 'diagnostics', 'exportReport', 'writeSite'] as const satisfies readonly OpName[];
 // Compile-time check that OP_NAMES lists every operation.
 type Missing = Exclude<OpName, (typeof OP_NAMES)[number]>;
 const allListed: Missing extends never ? true : never = true;
@@ -131,6 +140,8 @@ export interface ApiContext {
   /** Where the trust stores are (the demo uses temp folders for every store); default: this machine's. */
   storeEnv?: Partial<StoreEnv>;
   timeoutMs?: number;
+  /** Where `writeSite` makes its folder; default: ~/Downloads (demo: the temp folder). Never chosen by a renderer. */
+  siteParent?: string;
 }
 
 const MAX_URL = 2048;
@@ -243,6 +254,16 @@ export function makeOperations(ctx: ApiContext, host: ApiHost): Operations {
       }
       const { renderReport } = await import('./api-report.js');
       return { filename: `lantrust-report-${stamp}.html`, mime: 'text/html', content: await renderReport(summaryOf(ctx), st, results) };
+    },
+    async writeSite() {
+      const loaded = need();
+      const { makeSite } = await import('./site/index.js');
+      const { fileSafe } = await import('./pack/generate.js');
+      const downloads = join(homedir(), 'Downloads');
+      const parent = ctx.siteParent ?? (ctx.demo || !existsSync(downloads) ? tmpdir() : downloads);
+      const stamp = new Date().toISOString().replace(/[:.]/g, '-').slice(0, 19);
+      const site = await makeSite({ loaded, outDir: join(parent, `${fileSafe(loaded.profile.company)}-intranet-page-${stamp}`) });
+      return { dir: site.dir, files: site.files.map(({ name, bytes, sha256 }) => ({ name, bytes, sha256 })) };
     },
   };
 }

@@ -13,7 +13,16 @@ export type Scope = 'CurrentUser' | 'LocalMachine';
 export interface Camera {
   name: string;
   url: string;
+  /**
+   * A single picture of this camera that loads without a password (e.g. Axis
+   * https://HOST/axis-cgi/jpg/image.cgi): the intranet page (`lantrust site`) shows it to check trust.
+   */
+  stillUrl?: string;
 }
+
+/** The systems the intranet page has a section for (`lantrust site`). */
+export const SYSTEMS = ['windows', 'macos', 'ios', 'android', 'chromeos', 'linux'] as const;
+export type SystemId = (typeof SYSTEMS)[number];
 
 export interface Helpdesk {
   name?: string;
@@ -38,6 +47,8 @@ export interface Profile {
   allowUnconstrained?: boolean;
   /** Old roots this one replaces (rotation), each as base64 DER: install removes them from the stores it uses. */
   replaces?: string[];
+  /** Systems where IT already puts the root on company devices (GPO/Intune, MDM, Google Admin): the intranet page says so. */
+  managedSystems?: SystemId[];
 }
 
 /** The profile plus its root, already read and checked against the pin. */
@@ -46,7 +57,7 @@ export interface LoadedProfile {
   root: ParsedCert;
 }
 
-const KEYS = new Set(['company', 'root', 'sha256', 'constraints', 'cameras', 'helpdesk', 'scope', 'allowUnconstrained', 'replaces']);
+const KEYS = new Set(['company', 'root', 'sha256', 'constraints', 'cameras', 'helpdesk', 'scope', 'allowUnconstrained', 'managedSystems', 'replaces']);
 const MAX_PROFILE_BYTES = 256 * 1024;
 
 /** Reads, validates and pin-checks a profile; every problem is one sentence (UserError). */
@@ -118,7 +129,16 @@ export function parseProfile(json: unknown, baseDir: string, label = 'the compan
       if (!isObject(cam) || !str(cam.name) || !str(cam.url)) return bad(`camera ${i + 1} needs a "name" and a "url"`);
       const url = String(cam.url).trim();
       if (!isWebUrl(url)) bad(`camera "${String(cam.name)}" has the URL "${url}", which is not an http(s) address`);
-      return { name: String(cam.name).trim(), url };
+      const camera: Camera = { name: String(cam.name).trim(), url };
+      if (cam.stillUrl !== undefined) {
+        const still = typeof cam.stillUrl === 'string' ? cam.stillUrl.trim() : '';
+        if (!isWebUrl(still)) bad(`camera "${camera.name}" has the stillUrl "${still}", which is not an http(s) address`);
+        // Every employee's browser loads it, and browsers refuse pictures whose address carries a password.
+        const u = new URL(still);
+        if (u.username || u.password) bad(`camera "${camera.name}" has a user name or password in its stillUrl; give a picture address that needs none (every employee opens it)`);
+        camera.stillUrl = still;
+      }
+      return camera;
     });
   }
 
@@ -159,6 +179,13 @@ export function parseProfile(json: unknown, baseDir: string, label = 'the compan
       if (certs.length !== 1) return bad(`"replaces" entry ${i + 1} must be one old root certificate (base64 DER or PEM)`);
       return certs[0]!.der.toString('base64');
     });
+  }
+  if (json.managedSystems !== undefined) {
+    const known = SYSTEMS as readonly string[];
+    const list = strList(json.managedSystems, '"managedSystems"', bad);
+    const unknown = list.find((x) => !known.includes(x));
+    if (unknown !== undefined) bad(`"managedSystems" lists "${unknown}"; use any of ${SYSTEMS.join(', ')}`);
+    profile.managedSystems = [...new Set(list)] as SystemId[];
   }
   return profile;
 }

@@ -6,7 +6,8 @@ import { testBeforeStep } from './step-test.js';
 import { installStep } from './step-install.js';
 import { genStep } from './step-gen.js';
 import { signStep } from './step-sign.js';
+import { siteStep } from './step-site.js';
 import { scanStep } from './step-scan.js';
 import { uiStep } from './step-ui.js';
 
-export const steps: DemoStep[] = [caStep, checkRootStep, cameraStep, testBeforeStep, genStep, signStep, installStep, scanStep, uiStep];
+export const steps: DemoStep[] = [caStep, checkRootStep, cameraStep, testBeforeStep, genStep, signStep, siteStep, installStep, scanStep, uiStep];
