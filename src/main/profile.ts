@@ -2,7 +2,7 @@
 // and helpdesk. The installer bakes it in; `lantrust ui --config` and build-installer read it here.
 import { readFile } from 'node:fs/promises';
 import { dirname, resolve } from 'node:path';
-import { readOneCertificate } from './cert/read.js';
+import { readCertificatesFromBuffer, readOneCertificate } from './cert/read.js';
 import { normalizePin, type ParsedCert } from './cert/describe.js';
 import { parseCidr } from './constraints/cidr.js';
 import { parseDnsConstraint } from './constraints/dns.js';
@@ -45,6 +45,8 @@ export interface Profile {
   scope?: Scope;
   /** Let a root without name constraints be installed (the admin decided so explicitly). */
   allowUnconstrained?: boolean;
+  /** Old roots this one replaces (rotation), each as base64 DER: install removes them from the stores it uses. */
+  replaces?: string[];
   /** Systems where IT already puts the root on company devices (GPO/Intune, MDM, Google Admin): the intranet page says so. */
   managedSystems?: SystemId[];
 }
@@ -55,7 +57,7 @@ export interface LoadedProfile {
   root: ParsedCert;
 }
 
-const KEYS = new Set(['company', 'root', 'sha256', 'constraints', 'cameras', 'helpdesk', 'scope', 'allowUnconstrained', 'managedSystems']);
+const KEYS = new Set(['company', 'root', 'sha256', 'constraints', 'cameras', 'helpdesk', 'scope', 'allowUnconstrained', 'managedSystems', 'replaces']);
 const MAX_PROFILE_BYTES = 256 * 1024;
 
 /** Reads, validates and pin-checks a profile; every problem is one sentence (UserError). */
@@ -163,6 +165,20 @@ export function parseProfile(json: unknown, baseDir: string, label = 'the compan
   if (json.allowUnconstrained !== undefined) {
     if (typeof json.allowUnconstrained !== 'boolean') bad('"allowUnconstrained" must be true or false');
     profile.allowUnconstrained = json.allowUnconstrained as boolean;
+  }
+  if (json.replaces !== undefined) {
+    // Inline (base64 DER or PEM text), so the profile stays one file wherever the installer copies it.
+    profile.replaces = strList(json.replaces, '"replaces"', bad).map((text, i) => {
+      const data = /-----BEGIN/.test(text) ? Buffer.from(text) : Buffer.from(text.replace(/\s/g, ''), 'base64');
+      let certs: { der: Buffer }[] = [];
+      try {
+        certs = readCertificatesFromBuffer(data, `"replaces" entry ${i + 1}`).certs;
+      } catch {
+        certs = [];
+      }
+      if (certs.length !== 1) return bad(`"replaces" entry ${i + 1} must be one old root certificate (base64 DER or PEM)`);
+      return certs[0]!.der.toString('base64');
+    });
   }
   if (json.managedSystems !== undefined) {
     const known = SYSTEMS as readonly string[];

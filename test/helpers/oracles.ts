@@ -12,6 +12,9 @@ const CANDIDATES: Record<string, string[]> = {
   openssl: ['/usr/bin/openssl'],
   osslsigncode: ['/usr/bin/osslsigncode'],
   testssl: ['/usr/bin/testssl'],
+  // Debian's wine64 package puts its loader here (no /usr/bin/wine64 without the wine wrapper package).
+  wine64: ['/usr/lib/wine/wine64', '/usr/bin/wine64', '/usr/bin/wine'],
+  'x86_64-w64-mingw32-gcc': ['/usr/bin/x86_64-w64-mingw32-gcc'],
 };
 
 /** Path of an oracle tool; throws when it is missing, so a test that needs it fails instead of skipping. */
