@@ -4,7 +4,7 @@ import type { ParsedCert } from './cert/describe.js';
 import type { Profile, Scope } from './profile.js';
 import { lintRoot } from './constraints/lint.js';
 import { UserError } from './errors.js';
-import { normalizeConstraints, packScript } from './pack/generate.js';
+import { normalizeConstraints, packScript, replacedRoots } from './pack/generate.js';
 import { defaultEnv, rootCert, type StoreEnv, type StoreId, type StoreResult } from './truststore/common.js';
 import { installRoot, NAME_CONSTRAINT_FINDINGS, rootStatus, uninstallRoot } from './truststore/index.js';
 import { windowsPolicy } from './truststore/windows-policy.js';
@@ -75,8 +75,11 @@ export async function trustChange(kind: 'install' | 'uninstall', t: TrustTarget,
     ...(profile.constraints?.permitDns.length ? { permitDns: profile.constraints.permitDns } : {}),
     ...(profile.constraints?.permitCidr.length ? { permitCidr: profile.constraints.permitCidr } : {}),
     ...(profile.allowUnconstrained ? { allowUnconstrained: true } : {}),
+    ...(profile.replaces?.length ? { replaces: replacedDers(profile) } : {}),
   });
 }
+
+const replacedDers = (p: Profile): Buffer[] => (p.replaces ?? []).map((b64) => Buffer.from(b64, 'base64'));
 
 /**
  * Windows, everyone: the IT pack's own Install-/Uninstall-LanTrustRoot.ps1 -Scope LocalMachine (with
@@ -98,6 +101,8 @@ async function machineChangeWindows(kind: 'install' | 'uninstall', t: TrustTarge
     company: profile.company,
     constraints: c,
     scope: 'LocalMachine',
+    // Rotation: the pack's Install removes the old roots from LocalMachine\Root (.Default) and the browser policy.
+    replaces: kind === 'install' ? replacedRoots(root.der, replacedDers(profile)) : [],
   });
   const out = await runPackScriptElevated({ kind, script, env, elevate: !(await isElevated(env)) });
   const cert = rootCert(root.der, root.info);

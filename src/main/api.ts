@@ -2,7 +2,9 @@
 // and to the browser by `lantrust ui` (web.ts). Every argument arrives from a renderer and is
 // validated here; every answer is plain JSON. No electron import: Electron-only powers come in
 // through `ApiHost` (e.g. Chromium's own certificate verifier).
-import { platform } from 'node:os';
+import { existsSync } from 'node:fs';
+import { homedir, platform, tmpdir } from 'node:os';
+import { join } from 'node:path';
 import type { ParsedCert } from './cert/describe.js';
 import { lintRoot } from './constraints/lint.js';
 import { describeConstraints } from './constraints/model.js';
@@ -89,6 +91,12 @@ export interface ExportView {
   content: string;
 }
 
+/** The intranet page written by `writeSite` (the same folder `lantrust site` writes). */
+export interface SiteView {
+  dir: string;
+  files: { name: string; bytes: number; sha256: string }[];
+}
+
 /** The operation table's shape: the names are the API (IPC channel ops and /api/NAME paths). */
 export interface Operations {
   profile(): Promise<ProfileView>;
@@ -99,13 +107,14 @@ export interface Operations {
   testAll(): Promise<CameraView[]>;
   diagnostics(): Promise<{ text: string }>;
   exportReport(arg: { format: 'json' | 'html' }): Promise<ExportView>;
+  writeSite(): Promise<SiteView>;
 }
 
 export type OpName = keyof Operations;
 export type OpArg<K extends OpName> = Parameters<Operations[K]> extends [infer A] ? A : undefined;
 export type OpResult<K extends OpName> = Awaited<ReturnType<Operations[K]>>;
 
-export const OP_NAMES = ['profile', 'status', 'install', 'uninstall', 'testCamera', 'testAll', 'diagnostics', 'exportReport'] as const satisfies readonly OpName[];
+export const OP_NAMES = ['profile', 'status', 'install', 'uninstall', 'testCamera', 'testAll', 'diagnostics', 'exportReport', 'writeSite'] as const satisfies readonly OpName[];
 // Compile-time check that OP_NAMES lists every operation.
 type Missing = Exclude<OpName, (typeof OP_NAMES)[number]>;
 const allListed: Missing extends never ? true : never = true;
@@ -118,8 +127,11 @@ export type Envelope<T = unknown> = { ok: true; value: T } | { ok: false; error:
 
 export interface ApiHost {
   kind: 'electron' | 'web';
-  /** Electron: Chromium's own verdict for a URL (fresh partition, setCertificateVerifyProc + fetch). */
-  chromiumVerify?: (url: string) => Promise<{ error: string; detail?: string }>;
+  /**
+   * Electron: Chromium's own verdict for a URL (src/main/chromium-verify.ts). `trust` names the stores
+   * that hold the company root now: Chromium's cached verdicts are reused only while it is unchanged.
+   */
+  chromiumVerify?: (url: string, trust: string) => Promise<{ error: string; detail?: string }>;
 }
 
 export interface ApiContext {
@@ -131,6 +143,8 @@ export interface ApiContext {
   /** Where the trust stores are (the demo uses temp folders for every store); default: this machine's. */
   storeEnv?: Partial<StoreEnv>;
   timeoutMs?: number;
+  /** Where `writeSite` makes its folder; default: ~/Downloads (demo: the temp folder). Never chosen by a renderer. */
+  siteParent?: string;
 }
 
 const MAX_URL = 2048;
@@ -159,28 +173,30 @@ export function makeOperations(ctx: ApiContext, host: ApiHost): Operations {
     return summarize(kind, scope, r.stores, r.notes);
   }
 
+  const probeOptions = (trustRoot: boolean) => ({
+    anchors: trustRoot ? [{ der: need().root.der, source: 'the company root' }] : [],
+    system: true,
+    timeoutMs: ctx.timeoutMs ?? 5000,
+    ...(ctx.resolve?.length ? { resolve: ctx.resolve } : {}),
+  });
+
   async function probe(urls: string[], trustRoot: boolean): Promise<TestResult[]> {
-    const { root } = need();
     const { testUrls } = await import('./probe/index.js');
-    return testUrls(urls, {
-      anchors: trustRoot ? [{ der: root.der, source: 'the company root' }] : [],
-      system: true,
-      frame: true,
-      keepFrame: true,
-      timeoutMs: ctx.timeoutMs ?? 5000,
-      ...(ctx.resolve?.length ? { resolve: ctx.resolve } : {}),
-    });
+    return testUrls(urls, { ...probeOptions(trustRoot), frame: true, keepFrame: true });
   }
 
   /** Tests cameras in parallel (one timeout at most each), as Chrome on this computer would see them now. */
   async function testMany(cams: { url: string; name?: string }[]): Promise<CameraView[]> {
     const { profile } = need();
-    const st = await status().catch(() => ({ trusted: false, rows: [] }));
+    const st: StatusView = await status().catch(() => ({ trusted: false, rows: [] }));
+    const trustKey = st.rows.filter((r) => r.installed).map((r) => `${r.store} ${r.path ?? ''}`).sort().join('\n');
     // Chrome here trusts the company root only where it is installed: test with what is true now.
     const results = await probe(cams.map((c) => c.url), st.trusted);
-    // For cameras refused only because the root isn't installed yet, ask again as if it were.
+    // For cameras refused only because the root isn't installed yet: judge the certificates they already
+    // sent again as if it were (no second connection, no second frame download).
     const untrusted = st.trusted ? [] : results.flatMap((r, i) => (r.chrome.error === 'net::ERR_CERT_AUTHORITY_INVALID' ? [i] : []));
-    const again = untrusted.length ? await probe(untrusted.map((i) => cams[i]!.url), true) : [];
+    const { rejudge } = await import('./probe/index.js');
+    const again = untrusted.length ? await rejudge(untrusted.map((i) => results[i]!), probeOptions(true)) : [];
     const ifInstalled = new Map(untrusted.map((i, j) => [i, again[j]!.chrome.error]));
     return Promise.all(
       results.map(async (result, i) => {
@@ -199,7 +215,7 @@ export function makeOperations(ctx: ApiContext, host: ApiHost): Operations {
         delete slim.stream.frameBase64;
         const view: CameraView = { url: cam.url, result: slim, rootTrustedHere: st.trusted, ...(cam.name ? { name: cam.name } : {}), ...(frame ? { frame } : {}), ...(later ? { ifInstalled: later } : {}) };
         if (host.chromiumVerify) {
-          view.chromium = await host.chromiumVerify(cam.url).catch((e: unknown) => ({ error: 'unknown', detail: errorMessage(e) }));
+          view.chromium = await host.chromiumVerify(cam.url, trustKey).catch((e: unknown) => ({ error: 'unknown', detail: errorMessage(e) }));
         }
         last.set(cam.url, view);
         return view;
@@ -243,6 +259,16 @@ export function makeOperations(ctx: ApiContext, host: ApiHost): Operations {
       }
       const { renderReport } = await import('./api-report.js');
       return { filename: `lantrust-report-${stamp}.html`, mime: 'text/html', content: await renderReport(summaryOf(ctx), st, results) };
+    },
+    async writeSite() {
+      const loaded = need();
+      const { makeSite } = await import('./site/index.js');
+      const { fileSafe } = await import('./pack/generate.js');
+      const downloads = join(homedir(), 'Downloads');
+      const parent = ctx.siteParent ?? (ctx.demo || !existsSync(downloads) ? tmpdir() : downloads);
+      const stamp = new Date().toISOString().replace(/[:.]/g, '-').slice(0, 19);
+      const site = await makeSite({ loaded, outDir: join(parent, `${fileSafe(loaded.profile.company)}-intranet-page-${stamp}`) });
+      return { dir: site.dir, files: site.files.map(({ name, bytes, sha256 }) => ({ name, bytes, sha256 })) };
     },
   };
 }
@@ -301,7 +327,7 @@ function summarize(kind: 'install' | 'uninstall', scope: Scope, rows: StoreRow[]
 
 function rootView(root: ParsedCert): RootView {
   const i = root.info;
-  const o = /(?:^|, )O=([^,]*)/.exec(i.subject)?.[1];
+  const o = i.organization;
   return {
     subject: i.subject,
     ...(i.commonName ? { commonName: i.commonName } : {}),

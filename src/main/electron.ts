@@ -4,14 +4,15 @@
 // renderer, a custom app:// scheme (not file://), strict CSP, no navigation, no new windows,
 // validated IPC senders, no permissions, and shell.openExternal only for the profile's own links.
 import { app, BrowserWindow, ipcMain, protocol, session, shell, type IpcMainInvokeEvent, type WebContents } from 'electron';
-import { randomUUID } from 'node:crypto';
 import { existsSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import { fileURLToPath } from 'node:url';
 import { callOperation, makeOperations, type ApiContext, type Operations } from './api.js';
-import { bundledProfilePath } from './build/layout.js';
+import { chromiumVerifier } from './chromium-verify.js';
+import { appProfilePath } from './build/layout.js';
 import { errorMessage } from './errors.js';
 import { loadProfileAndRoot, type Profile } from './profile.js';
+import { packagedStoreEnv } from './truststore/powershell-path.js';
 import { CSP } from './web.js';
 
 const SCHEME = 'app';
@@ -23,15 +24,14 @@ const FILES: Record<string, string> = { '/index.html': 'text/html', '/app.js': '
 protocol.registerSchemesAsPrivileged([{ scheme: SCHEME, privileges: { standard: true, secure: true, supportFetchAPI: true, corsEnabled: true } }]);
 app.enableSandbox();
 
-/** --config FILE (development), else the profile the installer baked in, else the demo company. */
+/** Packaged: the profile inside app.asar only. Development: --config FILE, else the demo company. */
 async function loadContext(): Promise<{ ctx: ApiContext; cleanup?: () => Promise<void> }> {
   const i = process.argv.indexOf('--config');
-  const given = i > 0 ? process.argv[i + 1] : undefined;
-  const bundled = bundledProfilePath(process.resourcesPath);
-  const path = !app.isPackaged && given ? given : existsSync(bundled) ? bundled : undefined;
+  const path = appProfilePath({ packaged: app.isPackaged, appPath: app.getAppPath(), ...(i > 0 && process.argv[i + 1] ? { configArg: process.argv[i + 1] } : {}), exists: existsSync });
   try {
-    if (path) return { ctx: { loaded: await loadProfileAndRoot(path) } };
-    if (app.isPackaged) return { ctx: { loaded: { error: 'this installer carries no company profile; ask IT for a new installer.' } } };
+    if (app.isPackaged && !existsSync(path!)) return { ctx: { loaded: { error: 'this installer carries no company profile; ask IT for a new installer.' } } };
+    // Packaged: system tools by absolute path only (Windows PowerShell under System32), never from PATH.
+    if (path) return { ctx: { loaded: await loadProfileAndRoot(path), ...(app.isPackaged ? { storeEnv: packagedStoreEnv() } : {}) } };
     const { startUiDemo } = await import('./demo/ui-profile.js');
     const demo = await startUiDemo();
     return { ctx: { loaded: await loadProfileAndRoot(demo.profilePath), demo: true, storeEnv: demo.storeEnv }, cleanup: demo.close };
@@ -40,25 +40,8 @@ async function loadContext(): Promise<{ ctx: ApiContext; cleanup?: () => Promise
   }
 }
 
-/** Chromium's own answer: a fresh in-memory partition, its verifier's result, and a real fetch. */
-async function chromiumVerify(url: string): Promise<{ error: string; detail?: string }> {
-  const ses = session.fromPartition(`verify-${randomUUID()}`);
-  let verdict: string | undefined;
-  ses.setCertificateVerifyProc((req, callback) => {
-    verdict = req.verificationResult;
-    callback(-3); // -3: keep Chromium's own result
-  });
-  try {
-    const res = await ses.fetch(url, { signal: AbortSignal.timeout(8000), cache: 'no-store' });
-    await res.body?.cancel().catch(() => {}); // MJPEG never ends
-    return { error: verdict && verdict !== 'net::OK' ? verdict : 'net::OK', detail: `HTTP ${res.status}` };
-  } catch (e) {
-    const m = /net::ERR_[A-Z0-9_]+/.exec(errorMessage(e));
-    return { error: verdict && verdict !== 'net::OK' ? verdict : (m?.[0] ?? 'unknown'), detail: errorMessage(e) };
-  } finally {
-    ses.setCertificateVerifyProc(null);
-  }
-}
+/** Chromium's own answer, from in-memory sessions reused while this computer's trust is unchanged. */
+const chromiumVerify = chromiumVerifier((partition) => session.fromPartition(partition));
 
 /** Links the renderer may open outside the app: only those built from the (pinned, signed) profile. */
 function externalLinks(p: Profile | undefined): Set<string> {

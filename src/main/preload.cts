@@ -5,7 +5,7 @@ import type { Bridge, OpName } from './api.js';
 
 // Same names as api.ts OP_NAMES (a sandboxed preload can't import it at run time); the types below
 // fail the build if the two lists ever differ.
-const names = ['profile', 'status', 'install', 'uninstall', 'testCamera', 'testAll', 'diagnostics', 'exportReport'] as const satisfies readonly OpName[];
+const names = ['profile', 'status', 'install', 'uninstall', 'testCamera', 'testAll', 'diagnostics', 'exportReport', 'writeSite'] as const satisfies readonly OpName[];
 type Unlisted = Exclude<OpName, (typeof names)[number]>;
 const complete: [Unlisted] extends [never] ? true : never = true;
 void complete;

@@ -2,7 +2,7 @@
 // and helpdesk. The installer bakes it in; `lantrust ui --config` and build-installer read it here.
 import { readFile } from 'node:fs/promises';
 import { dirname, resolve } from 'node:path';
-import { readOneCertificate } from './cert/read.js';
+import { readCertificatesFromBuffer, readOneCertificate } from './cert/read.js';
 import { normalizePin, type ParsedCert } from './cert/describe.js';
 import { parseCidr } from './constraints/cidr.js';
 import { parseDnsConstraint } from './constraints/dns.js';
@@ -13,7 +13,16 @@ export type Scope = 'CurrentUser' | 'LocalMachine';
 export interface Camera {
   name: string;
   url: string;
+  /**
+   * A single picture of this camera that loads without a password (e.g. Axis
+   * https://HOST/axis-cgi/jpg/image.cgi): the intranet page (`lantrust site`) shows it to check trust.
+   */
+  stillUrl?: string;
 }
+
+/** The systems the intranet page has a section for (`lantrust site`). */
+export const SYSTEMS = ['windows', 'macos', 'ios', 'android', 'chromeos', 'linux'] as const;
+export type SystemId = (typeof SYSTEMS)[number];
 
 export interface Helpdesk {
   name?: string;
@@ -36,6 +45,10 @@ export interface Profile {
   scope?: Scope;
   /** Let a root without name constraints be installed (the admin decided so explicitly). */
   allowUnconstrained?: boolean;
+  /** Old roots this one replaces (rotation), each as base64 DER: install removes them from the stores it uses. */
+  replaces?: string[];
+  /** Systems where IT already puts the root on company devices (GPO/Intune, MDM, Google Admin): the intranet page says so. */
+  managedSystems?: SystemId[];
 }
 
 /** The profile plus its root, already read and checked against the pin. */
@@ -44,7 +57,7 @@ export interface LoadedProfile {
   root: ParsedCert;
 }
 
-const KEYS = new Set(['company', 'root', 'sha256', 'constraints', 'cameras', 'helpdesk', 'scope', 'allowUnconstrained']);
+const KEYS = new Set(['company', 'root', 'sha256', 'constraints', 'cameras', 'helpdesk', 'scope', 'allowUnconstrained', 'managedSystems', 'replaces']);
 const MAX_PROFILE_BYTES = 256 * 1024;
 
 /** Reads, validates and pin-checks a profile; every problem is one sentence (UserError). */
@@ -116,7 +129,16 @@ export function parseProfile(json: unknown, baseDir: string, label = 'the compan
       if (!isObject(cam) || !str(cam.name) || !str(cam.url)) return bad(`camera ${i + 1} needs a "name" and a "url"`);
       const url = String(cam.url).trim();
       if (!isWebUrl(url)) bad(`camera "${String(cam.name)}" has the URL "${url}", which is not an http(s) address`);
-      return { name: String(cam.name).trim(), url };
+      const camera: Camera = { name: String(cam.name).trim(), url };
+      if (cam.stillUrl !== undefined) {
+        const still = typeof cam.stillUrl === 'string' ? cam.stillUrl.trim() : '';
+        if (!isWebUrl(still)) bad(`camera "${camera.name}" has the stillUrl "${still}", which is not an http(s) address`);
+        // Every employee's browser loads it, and browsers refuse pictures whose address carries a password.
+        const u = new URL(still);
+        if (u.username || u.password) bad(`camera "${camera.name}" has a user name or password in its stillUrl; give a picture address that needs none (every employee opens it)`);
+        camera.stillUrl = still;
+      }
+      return camera;
     });
   }
 
@@ -143,6 +165,27 @@ export function parseProfile(json: unknown, baseDir: string, label = 'the compan
   if (json.allowUnconstrained !== undefined) {
     if (typeof json.allowUnconstrained !== 'boolean') bad('"allowUnconstrained" must be true or false');
     profile.allowUnconstrained = json.allowUnconstrained as boolean;
+  }
+  if (json.replaces !== undefined) {
+    // Inline (base64 DER or PEM text), so the profile stays one file wherever the installer copies it.
+    profile.replaces = strList(json.replaces, '"replaces"', bad).map((text, i) => {
+      const data = /-----BEGIN/.test(text) ? Buffer.from(text) : Buffer.from(text.replace(/\s/g, ''), 'base64');
+      let certs: { der: Buffer }[] = [];
+      try {
+        certs = readCertificatesFromBuffer(data, `"replaces" entry ${i + 1}`).certs;
+      } catch {
+        certs = [];
+      }
+      if (certs.length !== 1) return bad(`"replaces" entry ${i + 1} must be one old root certificate (base64 DER or PEM)`);
+      return certs[0]!.der.toString('base64');
+    });
+  }
+  if (json.managedSystems !== undefined) {
+    const known = SYSTEMS as readonly string[];
+    const list = strList(json.managedSystems, '"managedSystems"', bad);
+    const unknown = list.find((x) => !known.includes(x));
+    if (unknown !== undefined) bad(`"managedSystems" lists "${unknown}"; use any of ${SYSTEMS.join(', ')}`);
+    profile.managedSystems = [...new Set(list)] as SystemId[];
   }
   return profile;
 }

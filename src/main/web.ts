@@ -4,7 +4,10 @@
 import { spawn } from 'node:child_process';
 import { randomBytes, timingSafeEqual } from 'node:crypto';
 import { readdirSync, readFileSync } from 'node:fs';
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { callOperation, type Operations } from './api.js';
 import { listenLoopback } from './listen.js';
@@ -17,6 +20,8 @@ export interface WebHostOptions {
   rendererDir?: string;
   /** Fixed token (tests); default 32 random bytes. */
   token?: string;
+  /** Called once, on the first request that carries the right token (the page is up and has it). */
+  onFirstUse?: () => void;
 }
 
 export interface WebHost {
@@ -74,6 +79,7 @@ export async function startWebHost(opts: WebHostOptions): Promise<WebHost> {
   const files = loadStatic(opts.rendererDir ?? defaultRendererDir());
   const token = opts.token ?? randomBytes(32).toString('base64url');
   const tokenBuf = Buffer.from(token);
+  let used = false;
   let allowedHosts: Set<string> = new Set();
   let allowedOrigins: Set<string> = new Set();
 
@@ -95,12 +101,19 @@ export async function startWebHost(opts: WebHostOptions): Promise<WebHost> {
     if (!allowedHosts.has(String(req.headers.host ?? '').toLowerCase())) return refuse(res, 421, 'wrong host');
     const origin = req.headers.origin;
     if (origin !== undefined && !allowedOrigins.has(origin)) return refuse(res, 403, 'foreign origin');
-    if (req.headers['sec-fetch-site'] === 'cross-site') return refuse(res, 403, 'cross-site request');
     const path = (req.url ?? '/').split(/[?#]/)[0]!;
+    // Nothing cross-site, except opening the page itself in a tab (the redirect file openBrowser writes is
+    // a file:// page, so its navigation here is cross-site); the page is public, the token is what counts.
+    const pageLoad = req.method === 'GET' && req.headers['sec-fetch-mode'] === 'navigate' && req.headers['sec-fetch-dest'] === 'document' && files.get(path)?.type.startsWith('text/html');
+    if (req.headers['sec-fetch-site'] === 'cross-site' && !pageLoad) return refuse(res, 403, 'cross-site request');
 
     if (path.startsWith('/api/')) {
       if (req.method !== 'POST') return refuse(res, 405, 'use POST');
       if (!tokenOk(req)) return refuse(res, 401, 'missing or wrong token; open the address `lantrust ui` printed.');
+      if (!used) {
+        used = true;
+        opts.onFirstUse?.();
+      }
       if (!String(req.headers['content-type'] ?? '').startsWith('application/json')) return refuse(res, 415, 'send JSON');
       const chunks: Buffer[] = [];
       let size = 0;
@@ -148,16 +161,51 @@ export async function startWebHost(opts: WebHostOptions): Promise<WebHost> {
   };
 }
 
-/** Opens OUR url (never user input) in the default browser; false when no opener exists. */
-export function openBrowser(url: string): Promise<boolean> {
-  if (!/^http:\/\/127\.0\.0\.1:\d+\/#token=[\w-]+$/.test(url)) return Promise.resolve(false);
+/** The browser tab `openBrowser` opened: the redirect file it wrote, to be removed once the page is up. */
+export interface OpenedBrowser {
+  /** The redirect page (in a fresh 0700 folder, mode 0600); the opener got this path, never the token. */
+  file: string;
+  /** Deletes the file and its folder (safe to call twice). */
+  remove(): Promise<void>;
+}
+
+const HTML_ESCAPES: Record<string, string> = { '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' };
+const escapeHtml = (s: string) => s.replace(/[&<>"']/g, (c) => HTML_ESCAPES[c]!);
+
+/** A page that sends the browser on to `url` (meta refresh, plus a link), like Jupyter's browser-open file. */
+export function redirectPage(url: string): string {
+  const u = escapeHtml(url);
+  return `<!doctype html>
+<html lang="en"><head><meta charset="utf-8"><meta name="referrer" content="no-referrer">
+<meta http-equiv="refresh" content="0;url=${u}">
+<title>Opening lantrust</title></head>
+<body><p>Opening lantrust… If nothing happens, <a href="${u}">open the app</a>.</p></body></html>
+`;
+}
+
+/**
+ * Opens OUR url (never user input) in the default browser without putting it on a command line (other
+ * local users can read those in /proc): the url goes into a redirect file in a private temp folder and
+ * the opener gets that file's path. undefined when no opener could be started (the file is then gone).
+ */
+export async function openBrowser(url: string): Promise<OpenedBrowser | undefined> {
+  if (!/^http:\/\/127\.0\.0\.1:\d+\/#token=[\w-]+$/.test(url)) return undefined;
+  const dir = await mkdtemp(join(tmpdir(), 'lantrust-ui-')); // 0700 on POSIX; on Windows the user's own %TEMP%
+  const file = join(dir, 'open.html');
+  const remove = () => rm(dir, { recursive: true, force: true });
+  try {
+    await writeFile(file, redirectPage(url), { mode: 0o600, flag: 'wx' });
+  } catch {
+    await remove();
+    return undefined;
+  }
   const [cmd, args] =
     process.platform === 'win32'
-      ? ['rundll32', ['url.dll,FileProtocolHandler', url]]
+      ? ['rundll32', ['url.dll,FileProtocolHandler', file]]
       : process.platform === 'darwin'
-        ? ['open', [url]]
-        : ['xdg-open', [url]];
-  return new Promise((resolve) => {
+        ? ['open', [file]]
+        : ['xdg-open', [file]];
+  const started = await new Promise<boolean>((resolve) => {
     try {
       const child = spawn(cmd, args, { stdio: 'ignore', detached: true });
       child.on('error', () => resolve(false));
@@ -169,4 +217,9 @@ export function openBrowser(url: string): Promise<boolean> {
       resolve(false);
     }
   });
+  if (!started) {
+    await remove();
+    return undefined;
+  }
+  return { file, remove };
 }

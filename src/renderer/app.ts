@@ -361,6 +361,14 @@ function wireHelpdesk(): void {
       setResult(status, sentence(e), 'bad');
     }
   });
+  $('write-site').addEventListener('click', async (ev) => {
+    try {
+      const r = await busy(ev.currentTarget as HTMLButtonElement, 'Writing…', () => call('writeSite'));
+      setResult(status, `Wrote the intranet page (${r.files.length} files) to ${r.dir}: copy that folder to the intranet web server.`, 'ok');
+    } catch (e) {
+      setResult(status, sentence(e), 'bad');
+    }
+  });
   for (const format of ['json', 'html'] as const) {
     $(`export-${format}`).addEventListener('click', async () => {
       try {

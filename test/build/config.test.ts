@@ -3,7 +3,7 @@ import { describe, expect, it } from 'vitest';
 import type { Configuration } from 'electron-builder';
 import { builderConfig, loadBaseConfig, validateBuilderConfig } from '../../src/main/build/config.js';
 import { appIdentity } from '../../src/main/build/stage.js';
-import { BUNDLED_DIR } from '../../src/main/build/layout.js';
+import { BUNDLED_FILES } from '../../src/main/build/layout.js';
 
 const identity = appIdentity({ company: 'Acme Müller & Söhne GmbH', root: '/x/root.pem', sha256: 'a'.repeat(64), cameras: [] }, '1.2.3');
 const make = (extra: Partial<Parameters<typeof builderConfig>[0]> = {}): Configuration =>
@@ -47,17 +47,33 @@ describe('electron-builder config', () => {
     expect(c.publish).toBeNull();
   });
 
-  it('asar, maximum compression, the profile and root as extraResources, development files excluded', () => {
+  it('asar, maximum compression, the profile and root packed into app.asar, development files excluded', () => {
     const c = make();
     expect(c.asar).toBe(true);
     expect(c.compression).toBe('maximum');
-    expect(c.extraResources).toEqual([{ from: `resources/${BUNDLED_DIR}`, to: BUNDLED_DIR, filter: ['lantrust.json', 'root.pem'] }]);
+    // Nothing beside app.asar: a file there would sit in a folder the user can write (per-user install).
+    expect(c.extraResources).toBeUndefined();
+    expect(c.extraFiles).toBeUndefined();
     const files = c.files as string[];
+    for (const f of BUNDLED_FILES) expect(files).toContain(f);
     for (const pattern of ['!**/*.map', '!**/*.d.ts', '!**/*.ts', '!**/*.{md,markdown}']) expect(files).toContain(pattern);
     // The app imports dist/main/build/layout.js (bundledProfilePath) and the demo: no compiled code is excluded.
     expect(files.filter((f) => f.startsWith('!dist/'))).toEqual([]);
     expect(files.some((f) => f.startsWith('!**/{test,tests,__tests__'))).toBe(true);
     expect(c.npmRebuild).toBe(false);
+  });
+
+  it('Electron fuses: no Node mode, no NODE_OPTIONS, no --inspect, asar integrity validated, only app.asar loaded', async () => {
+    const off = ['runAsNode', 'enableNodeOptionsEnvironmentVariable', 'enableNodeCliInspectArguments', 'grantFileProtocolExtraPrivileges'];
+    const on = ['enableEmbeddedAsarIntegrityValidation', 'onlyLoadAppFromAsar', 'enableCookieEncryption'];
+    const expected = Object.fromEntries([...off.map((k) => [k, false]), ...on.map((k) => [k, true])]);
+    for (const c of [make(), make({ perMachine: true }), make({ targets: ['dir'] }), make({ sign: async () => undefined })]) expect(c.electronFuses).toEqual(expected);
+    // They use electron-builder's own option names: its schema refuses anything else.
+    await validateBuilderConfig(make({ targets: ['dir'] }));
+    await expect(validateBuilderConfig({ ...make(), electronFuses: { runAsNod: false } } as unknown as Configuration)).rejects.toThrow(/configuration\.electronFuses/);
+    // Integrity needs electron-builder's ElectronAsar resource in the exe: nothing turns it off.
+    expect(make().disableAsarIntegrity).not.toBe(true);
+    expect(make().asar).toBe(true);
   });
 
   it('signing: only with a certificate; otherwise electron-builder is told not to sign', () => {

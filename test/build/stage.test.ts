@@ -2,12 +2,12 @@
 // company's, the root is checked (check-root rules, pin) before anything is written.
 import { cpSync, existsSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { builderConfig } from '../../src/main/build/config.js';
-import { bundledProfilePath } from '../../src/main/build/layout.js';
+import { BUNDLED_FILES, bundledProfilePath } from '../../src/main/build/layout.js';
 import { checkBuildInputs, electronZipName, missingMessage } from '../../src/main/build/preflight.js';
-import { PROJECT_ROOT, runtimePackages, stageApp, type StagedApp } from '../../src/main/build/stage.js';
+import { CLI_ONLY_PACKAGES, PROJECT_ROOT, runtimePackages, stageApp, type StagedApp } from '../../src/main/build/stage.js';
 import { loadProfileAndRoot } from '../../src/main/profile.js';
 import { cli, expectOneSentence } from '../helpers/cli.js';
 import { writeProfile, type TestProfile } from './fixtures.js';
@@ -40,23 +40,21 @@ describe('build-installer staging', () => {
     s = await stageApp({ config: p.config, outDir: out });
   });
 
-  it('stages the app; the profile and root sit where the installed app reads them (process.resourcesPath)', async () => {
+  it('stages the app; the profile and root sit in the app folder, where the packaged app reads them (inside app.asar)', async () => {
     expect(s.stageDir).toBe(join(out, 'stage'));
-
-    // Lay the staged folder out the way electron-builder does, using the extraResources mapping from
-    // the real config: resources/<to>/<file>. That folder is process.resourcesPath in the installed app.
-    const resourcesPath = tmp('lantrust-resources-');
+    // The staged folder is what electron-builder packs into app.asar (app.getAppPath() in the installed app):
+    // the app reads the profile there, and electron-builder's "files" take exactly those two files.
     const cfg = builderConfig({ identity: s, stageDir: s.stageDir, outDir: out, electronVersion: '45.5.0' });
-    for (const r of cfg.extraResources as { from: string; to: string; filter: string[] }[]) {
-      for (const f of r.filter) cpSync(join(s.stageDir, r.from, f), join(resourcesPath, r.to, f));
-    }
-    const loaded = await loadProfileAndRoot(bundledProfilePath(resourcesPath));
+    for (const f of BUNDLED_FILES) expect(cfg.files as string[]).toContain(f);
+    expect(cfg.extraResources).toBeUndefined();
+    const loaded = await loadProfileAndRoot(bundledProfilePath(s.stageDir));
     expect(loaded.profile.company).toBe(p.json.company);
-    expect(loaded.profile.root).toBe(join(resourcesPath, 'lantrust', 'root.pem'));
+    expect(loaded.profile.root).toBe(join(s.stageDir, 'lantrust', 'root.pem'));
     expect(loaded.profile.cameras).toEqual(p.json.cameras);
     expect(loaded.profile.helpdesk).toEqual(p.json.helpdesk);
     expect(loaded.root.info.sha256.replace(/:/g, '').toLowerCase()).toBe(p.pin);
-    expect(readFileSync(join(resourcesPath, 'lantrust', 'root.pem'), 'utf8')).toMatch(/^-----BEGIN CERTIFICATE-----/);
+    expect(readFileSync(join(s.stageDir, 'lantrust', 'root.pem'), 'utf8')).toMatch(/^-----BEGIN CERTIFICATE-----/);
+    expect(existsSync(join(s.stageDir, 'resources'))).toBe(false); // nothing is left to sit next to app.asar
   });
 
   it('writes the company’s package.json and only what the app needs to run', async () => {
@@ -69,7 +67,7 @@ describe('build-installer staging', () => {
       main: 'dist/main/electron.js',
       type: 'module',
       author: { name: 'Acme Müller & Söhne GmbH' },
-      dependencies: own.dependencies,
+      dependencies: Object.fromEntries(Object.entries(own.dependencies).filter(([k]) => !CLI_ONLY_PACKAGES.includes(k))),
     });
     expect(pkg.devDependencies).toBeUndefined();
     expect(s.appId).toBe('com.lantrust.acme-muller-sohne-gmbh');
@@ -79,19 +77,50 @@ describe('build-installer staging', () => {
     expect(files.filter((f) => /\.(map|d\.ts|md)$/.test(f))).toEqual([]);
     // Runtime dependencies are there (transitively); development tools are not.
     const mods = new Set(files.filter((f) => f.startsWith('node_modules/')).map((f) => f.split('/').slice(1, f.split('/')[1]!.startsWith('@') ? 3 : 2).join('/')));
-    for (const d of Object.keys(own.dependencies)) expect(mods.has(d), d).toBe(true);
-    for (const dev of ['electron', 'electron-builder', 'vitest', 'typescript', 'playwright-core']) expect(mods.has(dev), dev).toBe(false);
-    expect(runtimePackages().length).toBeGreaterThanOrEqual(Object.keys(own.dependencies).length);
+    for (const d of Object.keys(own.dependencies)) expect(mods.has(d), d).toBe(!CLI_ONLY_PACKAGES.includes(d));
+    for (const dev of ['electron', 'electron-builder', 'vitest', 'typescript', 'playwright-core', 'jpeg-js', 'node-forge']) expect(mods.has(dev), dev).toBe(false);
+    expect(runtimePackages().length).toBeGreaterThanOrEqual(Object.keys(own.dependencies).length - CLI_ONLY_PACKAGES.length);
+  });
+
+  it('the app itself never imports a package left out of it (walking the compiled imports from electron.js and the preload)', () => {
+    const main = join(PROJECT_ROOT, 'dist', 'main');
+    const seen = new Set<string>();
+    const packages = new Set<string>();
+    const dynamic: string[] = [];
+    const visit = (file: string) => {
+      if (seen.has(file)) return;
+      seen.add(file);
+      const text = readFileSync(file, 'utf8');
+      for (const m of text.matchAll(/(?:\bfrom\s*|\brequire\s*\(\s*|^import\s*)(['"])([^'"]+)\1/gm)) {
+        const spec = m[2]!;
+        if (spec.startsWith('.')) visit(join(dirname(file), spec));
+        else if (!spec.startsWith('node:') && spec !== 'electron') packages.add(spec.startsWith('@') ? spec.split('/').slice(0, 2).join('/') : spec.split('/')[0]!);
+      }
+      // Lazily loaded modules are part of the app too, except the dev-only demo (recorded, not followed).
+      for (const m of text.matchAll(/\bimport\s*\(([^)]*)\)/g)) {
+        const arg = m[1]!.trim();
+        const lit = /^(['"])(\.[^'"]+)\1$/.exec(arg);
+        if (lit && lit[2] !== './demo/ui-profile.js') visit(join(dirname(file), lit[2]!));
+        else if (!/^['"]node:/.test(arg)) dynamic.push(`${file.slice(main.length + 1)}: ${arg}`);
+      }
+    };
+    visit(join(main, 'electron.js'));
+    visit(join(main, 'preload.cjs'));
+    expect(seen.size).toBeGreaterThan(20); // the walk really followed the app's modules
+    for (const p of CLI_ONLY_PACKAGES) expect(packages.has(p), p).toBe(false);
+    // The one import not followed is the demo company, which electron.ts reaches only when the app is not
+    // packaged (a packaged app always has its profile path, and refuses to start without the file).
+    expect(dynamic).toEqual(["electron.js: './demo/ui-profile.js'"]);
   });
 
   it('refuses an unconstrained root with one sentence, and keeps the previous stage', async () => {
-    const before = readFileSync(join(out, 'stage', 'resources', 'lantrust', 'lantrust.json'), 'utf8');
+    const before = readFileSync(join(out, 'stage', 'lantrust', 'lantrust.json'), 'utf8');
     const bad = writeProfile({}, { constraints: null });
     const r = cli(['build-installer', '--config', bad.config, '--out', out, '--stage-only']);
     expect(r.code).toBe(1);
     expectOneSentence(r.stderr);
     expect(r.stderr).toMatch(/not fit to hand to every employee: The root has no name constraints.*"allowUnconstrained": true/);
-    expect(readFileSync(join(out, 'stage', 'resources', 'lantrust', 'lantrust.json'), 'utf8')).toBe(before);
+    expect(readFileSync(join(out, 'stage', 'lantrust', 'lantrust.json'), 'utf8')).toBe(before);
     expect(readdirSync(out).filter((n) => n.startsWith('.stage-'))).toEqual([]);
   });
 
@@ -122,7 +151,7 @@ describe('build-installer staging', () => {
     const r = cli(['build-installer', '--config', p.config, '--out', out, '--stage-only']);
     expect(r.code, r.stderr).toBe(0);
     expect(r.stdout).toMatch(/staged Acme Müller & Söhne GmbH LanTrust \(com\.lantrust\.acme-muller-sohne-gmbh/);
-    expect(existsSync(join(out, 'stage', 'resources', 'lantrust', 'root.pem'))).toBe(true);
+    expect(existsSync(join(out, 'stage', 'lantrust', 'root.pem'))).toBe(true);
   });
 
   it('without Electron’s zip and NSIS in the caches it stops before building and names each file and folder', () => {

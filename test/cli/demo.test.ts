@@ -7,6 +7,7 @@ describe('lantrust demo --no-open (what `npm start -- --no-open` runs)', () => {
     expect(r.stderr).not.toMatch(/unexpected error|\n\s+at /);
     expect(r.code, r.stdout + r.stderr).toBe(0);
     expect(r.stdout).toMatch(/fit to distribute/);
+    expect(r.stdout).toMatch(/Open it: file:\/\/\S+\/site\/index\.html/);
     expect(r.stdout).toMatch(/Demo finished/);
   }, 200_000);
 });

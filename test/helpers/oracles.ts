@@ -12,6 +12,9 @@ const CANDIDATES: Record<string, string[]> = {
   openssl: ['/usr/bin/openssl'],
   osslsigncode: ['/usr/bin/osslsigncode'],
   testssl: ['/usr/bin/testssl'],
+  // Debian's wine64 package puts its loader here (no /usr/bin/wine64 without the wine wrapper package).
+  wine64: ['/usr/lib/wine/wine64', '/usr/bin/wine64', '/usr/bin/wine'],
+  'x86_64-w64-mingw32-gcc': ['/usr/bin/x86_64-w64-mingw32-gcc'],
 };
 
 /** Path of an oracle tool; throws when it is missing, so a test that needs it fails instead of skipping. */
@@ -57,6 +60,8 @@ export interface ChromeOptions {
   home: string;
   /** e.g. "MAP *.test 127.0.0.1" */
   hostRules?: string;
+  /** How many URLs the one browser loads at once, each in its own fresh context (default 1). */
+  concurrency?: number;
 }
 
 /**
@@ -90,12 +95,13 @@ export async function chromeVerdicts(urls: string[], opts: ChromeOptions): Promi
     env: { ...process.env, HOME: opts.home } as Record<string, string>,
   });
   const out = new Map<string, string>();
-  try {
-    for (const url of urls) {
+  const queue = [...urls];
+  const worker = async () => {
+    for (let url = queue.shift(); url !== undefined; url = queue.shift()) {
       const ctx = await browser.newContext();
       const page = await ctx.newPage();
       try {
-        await page.goto(url, { timeout: 20_000, waitUntil: 'commit' });
+        await page.goto(url, { timeout: 30_000, waitUntil: 'commit' });
         out.set(url, 'net::OK');
       } catch (e) {
         const m = /(net::ERR_[A-Z_0-9]+)/.exec(String((e as Error).message));
@@ -104,6 +110,9 @@ export async function chromeVerdicts(urls: string[], opts: ChromeOptions): Promi
         await ctx.close();
       }
     }
+  };
+  try {
+    await Promise.all(Array.from({ length: Math.max(1, opts.concurrency ?? 1) }, worker));
   } finally {
     await browser.close();
     rmSync(profile, { recursive: true, force: true });

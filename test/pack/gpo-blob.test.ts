@@ -3,7 +3,9 @@ import { createHash } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
 import { gpoCertificateBlob, gpoRootKey, propertyRecord, subjectKeyId } from '../../src/main/pack/gpo-blob.js';
 import * as x from '../../src/main/ca/x509.js';
-import { keyPair, makeRoot } from '../helpers/certs.js';
+import { execFileSync } from 'node:child_process';
+import { keyPair, makeRoot, tempDir, writeTemp } from '../helpers/certs.js';
+import { findTool } from '../helpers/oracles.js';
 
 const u32 = (n: number) => {
   const b = Buffer.alloc(4);
@@ -15,7 +17,7 @@ describe('GPO certificate blob', () => {
   it('is [propId][1][len][value] records: SHA-1 (3), friendly name (11), key id (20), then the DER as 32', () => {
     const { der } = makeRoot();
     const sha1 = createHash('sha1').update(der).digest('hex');
-    const ski = keyIdentifierHex();
+    const ski = opensslSki(der);
     const name = Buffer.from('Acme root\0', 'utf16le');
     const expected =
       '03000000' + '01000000' + '14000000' + sha1 +
@@ -53,7 +55,9 @@ describe('GPO certificate blob', () => {
   });
 });
 
-function keyIdentifierHex(): string {
-  // the SKI makeRoot puts in: x509.ts keyIdentifier() of the cached P-256 key
-  return x.keyIdentifier(keyPair().publicKey).toString('hex');
+/** The subjectKeyIdentifier as OpenSSL reads it from the certificate (not from lantrust's code). */
+function opensslSki(der: Buffer): string {
+  const file = writeTemp(tempDir('lantrust-ski-'), 'root.cer', der);
+  const text = execFileSync(findTool('openssl'), ['x509', '-inform', 'DER', '-in', file, '-noout', '-ext', 'subjectKeyIdentifier'], { encoding: 'utf8' });
+  return /\n\s*([0-9A-F:]+)\s*$/.exec(text)![1]!.replace(/:/g, '').toLowerCase();
 }

@@ -79,6 +79,28 @@ describe('lantrust test (CLI)', () => {
     expect(ok.stdout).toMatch(/✓ https:\/\/cam\.test:\d+\/ {2}net::OK/);
   });
 
+  test('--html leads with what needs doing: failures grouped with one fix, then the good ones with their thumbnail', async () => {
+    const refused = createNet();
+    const port = await listen(refused);
+    await new Promise<void>((r) => refused.close(() => r()));
+    const html = join(dir, 'grouped.html');
+    const good = `https://127.0.0.1:${cam.port}/axis-cgi/mjpg/video.cgi?resolution=320x180`;
+    const r = await cliAsync(['test', `https://127.0.0.1:${port}/a`, good, `https://127.0.0.1:${port}/b`, '--root', rootFile, '--frame', '--user', 'viewer', '--password-file', pwFile, '--html', html]);
+    expect(r.code).toBe(1);
+    const page = readFileSync(html, 'utf8');
+    const needs = page.indexOf('<h2>Needs doing</h2>');
+    const group = page.indexOf('2 cameras: nothing listens on the port');
+    const loads = page.indexOf('1 camera loads in Chrome');
+    expect(needs).toBeGreaterThan(0);
+    expect(group).toBeGreaterThan(needs);
+    expect(loads).toBeGreaterThan(group);
+    // the good camera's row carries its first frame
+    const row = page.slice(loads, page.indexOf('</table>', loads));
+    expect(row).toMatch(/<img class="thumb-s" alt="first frame" src="data:image\/jpeg;base64,/);
+    // the terminal summary has the same order
+    expect(r.stdout.indexOf('2 cameras: nothing listens on the port')).toBeLessThan(r.stdout.indexOf('1 camera loads in Chrome'));
+  });
+
   test('usage errors are one sentence and exit 2', async () => {
     for (const args of [['test'], ['test', 'https://x.test/', '--resolve', 'nonsense'], ['test', 'https://x.test/', '--timeout', 'soon'], ['test', 'ftp://x/'], ['test', 'https://x.test/', '--root', join(dir, 'missing.pem')]]) {
       const r = await cliAsync(args);

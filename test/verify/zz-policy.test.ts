@@ -4,9 +4,10 @@
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { tmpdir } from 'node:os';
 import { loadAnchors, testUrls } from '../../src/main/probe/index.js';
 import type { TestResult } from '../../src/main/probe/types.js';
-import { chromeVerdicts, findTool, makeNssHome } from '../helpers/oracles.js';
+import { chromeVerdicts, findTool, makeNssHome, nssAddRoot } from '../helpers/oracles.js';
 import { makeCa, makeLeaf, serveTls, type Endpoint } from './corpus.js';
 
 const POLICY_DIR = '/etc/chromium/policies/managed';
@@ -22,6 +23,8 @@ beforeAll(async () => {
   const cidrOnly = makeCa({ name: 'Policy Root CIDR' });
   const plain = makeCa({ name: 'Policy Root plain' });
   const noConstraint = makeCa({ name: 'Policy Root with empty constraints' });
+  // trusted twice: in the NSS db (no constraints there) and by CACertificatesWithConstraints
+  const both = makeCa({ name: 'Root in NSS and in policy' });
   const L = makeLeaf;
   const defs: [string, (h: string) => Promise<Endpoint>][] = [
     ['dns-permitted', (h) => serveTls('dns-permitted', h, L({ issuer: dnsOnly, dns: [h] }))],
@@ -32,6 +35,9 @@ beforeAll(async () => {
     ['plain-policy-root', (h) => serveTls('plain-policy-root', h, L({ issuer: plain, dns: [h] }))],
     ['entry-without-constraints', (h) => serveTls('entry-without-constraints', h, L({ issuer: noConstraint, dns: [h] }))],
     ['policy-expired-leaf', (h) => serveTls('policy-expired-leaf', h, L({ issuer: dnsOnly, dns: [h], notBefore: new Date(Date.now() - 9e9), notAfter: new Date(Date.now() - 9e8) }))],
+    ['nss-and-policy-inside', (h) => serveTls('nss-and-policy-inside', h, L({ issuer: both, dns: [h] }))],
+    ['nss-and-policy-outside', (h) => serveTls('nss-and-policy-outside', h, L({ issuer: both, dns: [h, 'cam.elsewhere.example'] }))],
+    ['nss-and-policy-ip', () => serveTls('nss-and-policy-ip', '127.0.0.1', L({ issuer: both, ip: ['127.0.0.1'] }))],
   ];
   endpoints = await Promise.all(defs.map(([n, f]) => f(`${n}.test`)));
   const b64 = (d: Buffer) => d.toString('base64');
@@ -41,14 +47,20 @@ beforeAll(async () => {
       { certificate: b64(dnsOnly.der), constraints: { permitted_dns_names: ['dns-permitted.test', 'dns-not-permitted.test', 'policy-expired-leaf.test'] } },
       { certificate: b64(cidrOnly.der), constraints: { permitted_cidrs: ['127.0.0.0/8'] } },
       { certificate: b64(noConstraint.der), constraints: {} },
+      { certificate: b64(both.der), constraints: { permitted_dns_names: ['nss-and-policy-inside.test', 'nss-and-policy-outside.test'] } },
     ],
   };
   mkdirSync(POLICY_DIR, { recursive: true });
   writeFileSync(policyFile, JSON.stringify(policy));
   nss = makeNssHome();
+  const bothFile = join(tmpdir(), `lantrust-zz-both-${process.pid}.pem`);
+  writeFileSync(bothFile, both.pem);
+  nssAddRoot(nss.db, bothFile, 'root-in-nss-and-policy');
+  rmSync(bothFile);
   const urls = endpoints.map((e) => e.url);
   const resolve = endpoints.map((e) => `${new URL(e.url).hostname}:${new URL(e.url).port}:127.0.0.1`).filter((s) => !s.startsWith('127.'));
-  const anchors = await loadAnchors({ chromePolicy: policyFile });
+  // lantrust is told about both places, as the app or `lantrust test --root ... --chrome-policy ...` would be
+  const anchors = [{ der: both.der, source: 'NSS db' }, ...(await loadAnchors({ chromePolicy: policyFile }))];
   const [c, o] = await Promise.all([chromeVerdicts(urls, { home: nss.home, hostRules: 'MAP *.test 127.0.0.1' }), testUrls(urls, { anchors, resolve })]);
   chrome = c;
   ours = new Map(o.map((r) => [r.url, r]));
@@ -67,5 +79,7 @@ describe('Chrome policy roots and their constraints', () => {
     for (const r of rows) expect.soft(r.lantrust, r.name).toBe(r.chromium);
     // the policy really was read: the plain root makes a camera load that no NSS root vouches for
     expect(chrome.get(endpoints.find((e) => e.name === 'plain-policy-root')!.url)).toBe('net::OK');
+    // and the NSS copy of a constrained root really is trusted (the name inside loads)
+    expect(chrome.get(endpoints.find((e) => e.name === 'nss-and-policy-inside')!.url)).toBe('net::OK');
   });
 });

@@ -2,16 +2,21 @@
 // the packaged app (LANTRUST_APP_EXE, with the baked-in profile) or, without it, `electron .` on the
 // demo company. Proves the hardening holds in the real binary, the screens work, and both verdicts
 // (lantrust's prediction and Chromium's own verifier) appear and agree for a camera on 127.0.0.1.
+// Playwright drives Electron through --inspect, which the shipped program refuses (fuse; see
+// fuses.test.ts), so it drives a copy of the built app with only that fuse turned back on.
 import { execFileSync } from 'node:child_process';
 import { generateKeyPairSync, X509Certificate } from 'node:crypto';
-import { mkdirSync } from 'node:fs';
-import { join } from 'node:path';
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
 import type { ElectronApplication, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import * as x from '../../src/main/ca/x509.js';
 import { startCamera, type SimCamera } from '../../src/main/sim/camera.js';
+import { copyApp, flipInCopy } from './app-copy.js';
 
 const ART = join(process.cwd(), 'test-artifacts', 'electron');
+// A camera named inside the CI root's constraints (cams.acme.example), mapped to 127.0.0.1 for Chromium.
+const COMPANY_CAM = 'cam1.cams.acme.example';
 const OPS = ['profile', 'status', 'install', 'uninstall', 'testCamera', 'testAll', 'diagnostics', 'exportReport'];
 
 // Run only by test/windows/vitest.config.ts in the windows-latest workflow; anywhere else it must fail, not skip.
@@ -21,6 +26,7 @@ describe('Electron app (Windows)', () => {
   let app: ElectronApplication;
   let page: Page;
   let cam: SimCamera;
+  let companyCam: SimCamera | undefined;
 
   beforeAll(async () => {
     mkdirSync(ART, { recursive: true });
@@ -35,8 +41,22 @@ describe('Electron app (Windows)', () => {
     });
     cam = await startCamera({ key: k.privateKey.export({ type: 'pkcs8', format: 'pem' }), cert: new X509Certificate(der).toString() });
     const { _electron } = await import('playwright-core');
-    const exe = process.env.LANTRUST_APP_EXE;
-    app = exe ? await _electron.launch({ executablePath: exe }) : await _electron.launch({ args: [process.cwd()] });
+    const shipped = process.env.LANTRUST_APP_EXE;
+    let exe: string | undefined;
+    if (shipped) {
+      exe = copyApp('playwright', shipped);
+      await flipInCopy(exe, { EnableNodeCliInspectArguments: true });
+      // A profile planted where older installers kept theirs must be ignored: the app reads only its own app.asar.
+      const planted = join(dirname(exe), 'resources', 'lantrust');
+      mkdirSync(planted, { recursive: true });
+      writeFileSync(join(planted, 'lantrust.json'), JSON.stringify({ company: 'Mallory Ltd', root: 'root.pem', sha256: '0'.repeat(64) }));
+      // A camera with a certificate from the workflow's company CA (ci/ca, the installer's root).
+      const out = join(ART, 'company-cam');
+      execFileSync(process.execPath, ['bin/lantrust.js', 'ca', 'issue', '--dir', join('ci', 'ca'), '--name', 'company-cam', '--dns', COMPANY_CAM, '--out', out]);
+      companyCam = await startCamera({ key: readFileSync(join(out, 'company-cam.key')), cert: readFileSync(join(out, 'company-cam.crt')) });
+    }
+    const args = [`--host-resolver-rules=MAP ${COMPANY_CAM} 127.0.0.1`];
+    app = exe ? await _electron.launch({ executablePath: exe, args }) : await _electron.launch({ args: [process.cwd(), ...args] });
     page = await app.firstWindow();
     await page.locator('#stores .pill').first().waitFor({ timeout: 30_000 });
   });
@@ -44,6 +64,7 @@ describe('Electron app (Windows)', () => {
   afterAll(async () => {
     await app?.close();
     await cam?.close();
+    await companyCam?.close();
   });
 
   it('runs hardened: sandbox, context isolation, no Node in the page, only the operation table exposed', async () => {
@@ -71,6 +92,9 @@ describe('Electron app (Windows)', () => {
   });
 
   it('shows the company, the pinned fingerprint and the Windows stores', async () => {
+    const company = await page.locator('#company').textContent();
+    expect(company).not.toContain('Mallory');
+    if (process.env.LANTRUST_APP_EXE) expect(company).toBe('Acme CI');
     expect(await page.locator('#pin').isVisible()).toBe(true);
     expect(await page.locator('#stores').textContent()).toContain('Windows (current user)');
     // Chrome/Edge policy (HKLM\SOFTWARE\Policies) read by Get-LanTrustBrowserPolicyStatus under Windows PowerShell 5.1: a row, not an error.
@@ -99,6 +123,21 @@ describe('Electron app (Windows)', () => {
     const ps = (cmd: string) => execFileSync('powershell.exe', ['-NoProfile', '-NonInteractive', '-Command', cmd], { encoding: 'utf8' }).trim();
     const count = () => ps(`@(Get-ChildItem Cert:\\LocalMachine\\Root | Where-Object { ([BitConverter]::ToString([Security.Cryptography.SHA256]::Create().ComputeHash($_.RawData)) -replace '-', '').ToLower() -eq '${fp}' }).Count`);
     expect(count()).toBe('0');
+    // Chromium's own verdict for a company camera, asked again after each change of trust: the app must
+    // not answer from the verdict Chromium cached before the change (one session per trust state).
+    const companyUrl = companyCam ? `https://${COMPANY_CAM}:${companyCam.port}/axis-cgi/mjpg/video.cgi` : undefined;
+    const chromiumSays = async (): Promise<string | null> => {
+      await page.click('nav button[data-screen="cameras"]');
+      await page.evaluate(() => document.getElementById('camera-result')!.replaceChildren()); // no earlier result to match
+      await page.fill('#url', companyUrl!);
+      await page.click('#url-form button[type="submit"]');
+      const v = page.locator('#camera-result [data-testid="chromium-error"]');
+      await v.waitFor({ timeout: 30_000 });
+      const text = await v.textContent();
+      await page.click('nav button[data-screen="trust"]');
+      return text;
+    };
+    if (companyUrl) expect(await chromiumSays()).toBe('net::ERR_CERT_AUTHORITY_INVALID');
     await page.check('input[name="scope"][value="LocalMachine"]');
     await page.click('#install');
     const out = page.locator('#trust-result.ok, #trust-result.bad');
@@ -108,8 +147,10 @@ describe('Electron app (Windows)', () => {
     expect(ps("(Get-ItemProperty -LiteralPath 'HKLM:\\SOFTWARE\\Policies\\Mozilla\\Firefox\\Certificates').ImportEnterpriseRoots")).toBe('1');
     await page.locator('#stores tr:has-text("Windows (all users)") .pill.ok').waitFor({ timeout: 60_000 });
     await page.screenshot({ path: join(ART, 'everyone-installed.png') });
+    if (companyUrl) expect(await chromiumSays()).toBe('net::OK');
     await page.click('#uninstall');
     await page.locator('#trust-result.ok:has-text("Removed for everyone")').waitFor({ timeout: 120_000 });
     expect(count()).toBe('0');
+    if (companyUrl) expect(await chromiumSays()).toBe('net::ERR_CERT_AUTHORITY_INVALID');
   });
 });

@@ -27,6 +27,29 @@ export interface BuilderConfigOptions {
 
 export const BASE_CONFIG_FILE = 'build/electron-builder.json';
 
+/**
+ * Electron fuses, flipped in LanTrust.exe by electron-builder just before it is signed, so the signature
+ * covers them (https://www.electronjs.org/docs/latest/tutorial/fuses). Set here, not in the base JSON,
+ * so no edit of that file can ship an installer without them.
+ */
+export const FUSES: NonNullable<Configuration['electronFuses']> = {
+  // ELECTRON_RUN_AS_NODE=1 would turn the signed program into a general Node.js interpreter.
+  runAsNode: false,
+  // NODE_OPTIONS (e.g. --require) and NODE_EXTRA_CA_CERTS (a planted CA for our own TLS checks) are ignored.
+  enableNodeOptionsEnvironmentVariable: false,
+  // --inspect/--inspect-brk (and SIGUSR1) can't open a debugger into the main process.
+  enableNodeCliInspectArguments: false,
+  // Electron checks app.asar's header against the SHA-256 electron-builder writes into the signed exe,
+  // and every file read from it against the header: the code, the profile and the root can't be swapped.
+  enableEmbeddedAsarIntegrityValidation: true,
+  // Only resources/app.asar is loaded: a planted resources/app folder can't replace it.
+  onlyLoadAppFromAsar: true,
+  // We serve the UI from app://, never file://: file pages get no extra powers.
+  grantFileProtocolExtraPrivileges: false,
+  // Chromium encrypts its cookie store with the OS key (DPAPI); the app keeps no cookies, so this costs nothing.
+  enableCookieEncryption: true,
+};
+
 /** The shared base, without its "$comment" (electron-builder's schema allows no extra keys). */
 export function loadBaseConfig(projectRoot: string = PROJECT_ROOT): Configuration {
   const raw = JSON.parse(readFileSync(join(projectRoot, BASE_CONFIG_FILE), 'utf8')) as Record<string, unknown>;
@@ -52,6 +75,7 @@ export function builderConfig(o: BuilderConfigOptions): Configuration {
     appId,
     productName,
     electronVersion: o.electronVersion,
+    electronFuses: FUSES,
     ...(o.electronDist ? { electronDist: o.electronDist } : {}),
     // electron-builder runs with projectDir = the staged app, so the app folder is the project itself.
     directories: { ...base.directories, output: o.outDir },

@@ -12,7 +12,7 @@ import { builderConfig, electronVersion, validateBuilderConfig, type WinTarget }
 import { checkBuildInputs, missingMessage, type Requirement } from './preflight.js';
 import { APP_MAIN, PROJECT_ROOT, stageApp, type StagedApp } from './stage.js';
 
-export { bundledProfilePath, BUNDLED_DIR, BUNDLED_PROFILE, BUNDLED_ROOT } from './layout.js';
+export { bundledProfilePath, BUNDLED_DIR, BUNDLED_FILES, BUNDLED_PROFILE, BUNDLED_ROOT } from './layout.js';
 export { stageApp, type StagedApp } from './stage.js';
 export type { WinTarget } from './config.js';
 

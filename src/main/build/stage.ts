@@ -1,5 +1,5 @@
 // Stages the employee app for electron-builder: compiled code, renderer assets, runtime node_modules,
-// a package.json named after the company, and the company profile + root as extraResources.
+// a package.json named after the company, and the company profile + root (packed into app.asar with the rest).
 import { existsSync, readFileSync } from 'node:fs';
 import { cp, mkdir, readFile, rename, rm, stat, writeFile } from 'node:fs/promises';
 import { dirname, join, resolve, sep } from 'node:path';
@@ -10,7 +10,7 @@ import { lintRoot, type Finding } from '../constraints/lint.js';
 import { UserError } from '../errors.js';
 import { loadProfileAndRoot, type Profile } from '../profile.js';
 import { iconIco } from './icon.js';
-import { BUNDLED_PROFILE, BUNDLED_ROOT, STAGED_RESOURCES } from './layout.js';
+import { BUNDLED_DIR, BUNDLED_PROFILE, BUNDLED_ROOT } from './layout.js';
 
 /** The lantrust checkout or install (the folder with package.json and dist/). */
 export const PROJECT_ROOT = resolve(fileURLToPath(new URL('../../..', import.meta.url)));
@@ -106,7 +106,14 @@ function resolvePackageDir(name: string, fromDir: string, top: string): string |
   }
 }
 
-/** Every package the app needs at run time (dependencies, transitively), as folders under projectRoot. */
+/**
+ * Dependencies only the CLI uses: jpeg-js draws the simulated camera's frames (demo, tests), node-forge
+ * reads code-signing .pfx files (sign, build-installer). The packaged app never loads either; a test
+ * walks the app's imports to keep it that way.
+ */
+export const CLI_ONLY_PACKAGES: readonly string[] = ['jpeg-js', 'node-forge'];
+
+/** Every package the app needs at run time (dependencies, transitively, minus the CLI's own), as folders under projectRoot. */
 export function runtimePackages(projectRoot: string = PROJECT_ROOT): string[] {
   const seen = new Set<string>();
   const visit = (pkgDir: string, required: boolean) => {
@@ -116,6 +123,7 @@ export function runtimePackages(projectRoot: string = PROJECT_ROOT): string[] {
       ...Object.keys(pkg.optionalDependencies ?? {}).map((d): [string, boolean] => [d, false]),
     ];
     for (const [dep, req] of deps) {
+      if (pkgDir === projectRoot && CLI_ONLY_PACKAGES.includes(dep)) continue;
       const dir = resolvePackageDir(dep, pkgDir, projectRoot);
       if (!dir) {
         if (req && required) throw new UserError(`the package "${dep}" (needed by the app) is not installed; run \`npm ci\` in ${projectRoot} and try again.`);
@@ -177,9 +185,9 @@ export async function stageApp(opts: StageOptions): Promise<StagedApp> {
       await cp(dir, join(tmp, dir.slice(projectRoot.length + 1)), { recursive: true, filter: (s) => keep(s) && !s.includes(`${sep}node_modules${sep}.bin`) });
     }
 
-    // The profile as the app will read it: the same settings, with the root next to it.
+    // The profile as the app will read it: the same settings, with the root next to it, inside app.asar.
     const original = JSON.parse((await readFile(opts.config, 'utf8')).replace(/^\uFEFF/, '')) as Record<string, unknown>;
-    const res = join(tmp, STAGED_RESOURCES);
+    const res = join(tmp, BUNDLED_DIR);
     await mkdir(res, { recursive: true });
     await writeFile(join(res, BUNDLED_ROOT), toPem(root.der));
     await writeFile(join(res, BUNDLED_PROFILE), `${JSON.stringify({ ...original, root: BUNDLED_ROOT }, null, 2)}\n`);
@@ -188,7 +196,7 @@ export async function stageApp(opts: StageOptions): Promise<StagedApp> {
     await writeFile(join(tmp, 'build', 'icon.ico'), iconIco());
 
     const deps: Record<string, string> = {};
-    for (const [k, v] of Object.entries(own.dependencies ?? {})) deps[k] = v;
+    for (const [k, v] of Object.entries(own.dependencies ?? {})) if (!CLI_ONLY_PACKAGES.includes(k)) deps[k] = v;
     const pkg = {
       name: `lantrust-${id.slug}`,
       productName: id.productName,

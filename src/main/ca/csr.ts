@@ -1,9 +1,9 @@
 // `ca sign --csr`: certificates for devices that keep their own key (Axis: create_certificate -> get_csr).
 // The CSR is parsed with our strict DER reader and its self-signature checked with Node's crypto.
 import { createPublicKey, verify, type KeyObject } from 'node:crypto';
-import { readFile } from 'node:fs/promises';
+import { readFile, stat } from 'node:fs/promises';
 import { resolve } from 'node:path';
-import { children, decodeOid, readOne, type Tlv } from '../cert/der.js';
+import { children, decodeOid, readOne, TAG, type Tlv } from '../cert/der.js';
 import { EXT } from '../cert/oids.js';
 import { bytesToIp } from '../constraints/cidr.js';
 import { UserError } from '../errors.js';
@@ -11,7 +11,8 @@ import { chainPemOf, checkAgainstCa, normalizeDevice, recordOf, signLeaf, valida
 import { keyTypeOf } from './keys.js';
 import { withCaLock } from './lock.js';
 import { appendIssued, assertNotCaFile, openCa, readCaCertificates, writeFileAtomic, type OpenCa } from './store.js';
-import { toPem } from '../cert/read.js';
+import { hasPemArmour, pemBlocks, toPem } from '../cert/pem.js';
+import { MAX_CERT_FILE_BYTES } from '../cert/read.js';
 
 export interface ParsedCsr {
   publicKey: KeyObject;
@@ -37,65 +38,92 @@ const OID_CN = '2.5.4.3';
 
 function csrDer(data: Buffer, label: string): Buffer {
   const text = data.toString('latin1');
-  const m = /-----BEGIN (NEW )?CERTIFICATE REQUEST-----([\s\S]*?)-----END (NEW )?CERTIFICATE REQUEST-----/.exec(text);
-  if (m) return Buffer.from(m[2]!.replace(/\s+/g, ''), 'base64');
-  if (text.includes('-----BEGIN ')) throw new UserError(`${label} is not a certificate request (no "BEGIN CERTIFICATE REQUEST" block); give the CSR the device made.`);
+  if (hasPemArmour(text)) {
+    const block = pemBlocks(text, label).find((b) => b.type === 'CERTIFICATE REQUEST' || b.type === 'NEW CERTIFICATE REQUEST');
+    if (block) return block.der;
+    throw new UserError(`${label} is not a certificate request (no "BEGIN CERTIFICATE REQUEST" block); give the CSR the device made.`);
+  }
   if (data[0] === 0x30) return data;
   throw new UserError(`${label} is not a certificate request (neither PEM nor DER); give the CSR the device made.`);
+}
+
+/** The request's parts, read without trusting their shape. */
+interface CsrParts {
+  cri: Tlv;
+  algOid: string;
+  signature: Buffer;
+  spki: Tlv;
+  commonName?: string;
+  san: Tlv[];
+}
+
+function csrParts(der: Buffer): CsrParts {
+  const [cri, sigAlg, sig, ...extra] = children(readOne(der));
+  if (!cri || !sigAlg || !sig || extra.length || sig.tag !== TAG.BIT_STRING) throw new Error('shape');
+  const [version, subject, spki, attrs] = children(cri);
+  if (!version || !subject || !spki || subject.tag !== TAG.SEQUENCE || spki.tag !== TAG.SEQUENCE) throw new Error('shape');
+  const algId = children(sigAlg)[0];
+  if (!algId || algId.tag !== TAG.OID) throw new Error('shape');
+  const out: CsrParts = { cri, algOid: decodeOid(algId.value), signature: sig.value.subarray(1), spki, san: [] };
+  for (const rdn of children(subject)) {
+    for (const atv of children(rdn)) {
+      const [oid, value] = children(atv);
+      if (!oid || !value || oid.tag !== TAG.OID) throw new Error('shape');
+      if (decodeOid(oid.value) === OID_CN) out.commonName = value.value.toString('utf8');
+    }
+  }
+  for (const attr of attrs ? children(attrs) : []) {
+    const [oid, values] = children(attr);
+    if (!oid || !values || oid.tag !== TAG.OID) throw new Error('shape');
+    if (decodeOid(oid.value) !== OID_EXTENSION_REQUEST) continue;
+    for (const exts of children(values)) {
+      for (const ext of children(exts)) {
+        const parts = children(ext);
+        const [extOid] = parts;
+        const value = parts[parts.length - 1];
+        if (!extOid || !value || parts.length < 2 || extOid.tag !== TAG.OID || value.tag !== TAG.OCTET_STRING) throw new Error('shape');
+        if (decodeOid(extOid.value) === EXT.subjectAltName) out.san.push(...children(readOne(value.value)));
+      }
+    }
+  }
+  return out;
 }
 
 /** Parses a PKCS#10 request and checks its self-signature; every failure is one sentence. */
 export function parseCsr(data: Buffer, label = 'the CSR'): ParsedCsr {
   const der = csrDer(data, label);
-  let cri: Tlv, sigAlg: Tlv, sig: Tlv;
-  let fields: Tlv[];
+  let p: CsrParts;
   try {
-    [cri, sigAlg, sig] = children(readOne(der)) as [Tlv, Tlv, Tlv];
-    fields = children(cri);
-    if (!sig || fields.length < 3) throw new Error('shape');
+    p = csrParts(der);
   } catch {
-    throw new UserError(`${label} is damaged or truncated (not a PKCS#10 request); export the CSR from the device again.`);
+    throw new UserError(`${label} is damaged or truncated (not a well-formed PKCS#10 request); export the CSR from the device again.`);
   }
-  const [, subject, spki, attrs] = fields as [Tlv, Tlv, Tlv, Tlv | undefined];
   let publicKey: KeyObject;
   try {
-    publicKey = createPublicKey({ key: spki.raw, format: 'der', type: 'spki' });
+    publicKey = createPublicKey({ key: p.spki.raw, format: 'der', type: 'spki' });
   } catch {
     throw new UserError(`${label} holds a public key lantrust cannot read; make the request with an EC P-256/P-384 or RSA 2048+ key.`);
   }
-  const algOid = decodeOid(children(sigAlg)[0]!.value);
-  const hash = SIG_HASH[algOid];
-  if (!hash) throw new UserError(`${label} is signed with an algorithm lantrust does not check (${algOid}); make the request with ECDSA or RSA PKCS#1 v1.5 and SHA-256.`);
-  const signature = sig.value.subarray(1);
-  const valid = verify(hash, cri.raw, publicKey.asymmetricKeyType === 'ec' ? { key: publicKey, dsaEncoding: 'der' } : publicKey, signature);
+  const hash = SIG_HASH[p.algOid];
+  if (!hash) throw new UserError(`${label} is signed with an algorithm lantrust does not check (${p.algOid}); make the request with ECDSA or RSA PKCS#1 v1.5 and SHA-256.`);
+  let valid = false;
+  try {
+    valid = verify(hash, p.cri.raw, publicKey.asymmetricKeyType === 'ec' ? { key: publicKey, dsaEncoding: 'der' } : publicKey, p.signature);
+  } catch {
+    valid = false; // a signature OpenSSL can't even decode
+  }
   if (!valid) throw new UserError(`${label} has a signature that does not match its key (damaged or altered); export the CSR from the device again.`);
   const kd = publicKey.asymmetricKeyDetails ?? {};
   if (publicKey.asymmetricKeyType === 'rsa' && (kd.modulusLength ?? 0) < 2048) throw new UserError(`${label} has a ${kd.modulusLength}-bit RSA key, which Chrome calls weak; make the request with RSA 2048+ or EC P-256.`);
   if (publicKey.asymmetricKeyType === 'ec' && !['prime256v1', 'secp384r1', 'secp521r1'].includes(kd.namedCurve ?? '')) throw new UserError(`${label} uses the curve ${kd.namedCurve}, which Chrome does not accept; make the request with P-256 or P-384.`);
   if (publicKey.asymmetricKeyType !== 'rsa' && publicKey.asymmetricKeyType !== 'ec') throw new UserError(`${label} has a ${publicKey.asymmetricKeyType} key, which Chrome does not accept for HTTPS; make the request with EC P-256 or RSA 2048+.`);
 
-  const out: ParsedCsr = { publicKey, dns: [], ip: [], ignored: [] };
-  for (const rdn of children(subject)) {
-    for (const atv of children(rdn)) {
-      const [oid, value] = children(atv);
-      if (oid && value && decodeOid(oid.value) === OID_CN) out.commonName = value.value.toString('utf8');
-    }
-  }
-  for (const attr of attrs ? children(attrs) : []) {
-    const [oid, values] = children(attr);
-    if (!oid || !values || decodeOid(oid.value) !== OID_EXTENSION_REQUEST) continue;
-    for (const exts of children(values)) {
-      for (const ext of children(exts)) {
-        const parts = children(ext);
-        if (decodeOid(parts[0]!.value) !== EXT.subjectAltName) continue;
-        for (const gn of children(readOne(parts[parts.length - 1]!.value))) {
-          const t = gn.tag & 0x1f;
-          if (t === 2) out.dns.push(gn.value.toString('latin1'));
-          else if (t === 7 && (gn.value.length === 4 || gn.value.length === 16)) out.ip.push(bytesToIp(gn.value));
-          else out.ignored.push(t === 1 ? `email ${gn.value.toString('latin1')}` : t === 6 ? `URI ${gn.value.toString('latin1')}` : `name type ${t}`);
-        }
-      }
-    }
+  const out: ParsedCsr = { publicKey, ...(p.commonName !== undefined ? { commonName: p.commonName } : {}), dns: [], ip: [], ignored: [] };
+  for (const gn of p.san) {
+    const t = gn.tag & 0x1f;
+    if (t === 2) out.dns.push(gn.value.toString('latin1'));
+    else if (t === 7 && (gn.value.length === 4 || gn.value.length === 16)) out.ip.push(bytesToIp(gn.value));
+    else out.ignored.push(t === 1 ? `email ${gn.value.toString('latin1')}` : t === 6 ? `URI ${gn.value.toString('latin1')}` : `name type ${t}`);
   }
   return out;
 }
@@ -122,6 +150,10 @@ export interface SignedCsr extends IssuedCertificate {
 
 async function readCsrInput(csr: string | Buffer): Promise<{ data: Buffer; label: string }> {
   if (typeof csr !== 'string') return { data: csr, label: 'the CSR' };
+  const size = await stat(csr).then((st) => (st.isFile() ? st.size : -1), () => -1);
+  if (size < 0) throw new UserError(`cannot read the CSR ${csr}; check the path.`);
+  // A request is a few hundred bytes: never read a huge file whole.
+  if (size > MAX_CERT_FILE_BYTES) throw new UserError(`${csr} is ${(size / 1048576).toFixed(1)} MB, far larger than any certificate request; check that this is the right file.`);
   try {
     return { data: await readFile(csr), label: csr };
   } catch {

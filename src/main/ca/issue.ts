@@ -81,6 +81,9 @@ export interface CheckedDevice {
   ip: string[];
 }
 
+/** Names in one device certificate: far more than any camera needs, and keeps every certificate small enough for lantrust's own readers. */
+export const MAX_DEVICE_NAMES = 100;
+
 const LABEL_RE = /^[A-Za-z0-9][A-Za-z0-9_-]{0,63}$/;
 
 export function validateLabel(label: string): string {
@@ -105,6 +108,8 @@ export function normalizeDevice(d: DeviceNames): CheckedDevice {
   });
   const dns = (d.dns ?? []).map(parseDnsName);
   if (!ip.length && !dns.length) throw new UserError('give the device\'s names: at least one --ip ADDRESS or --dns NAME (browsers match only these, never the label).');
+  const count = new Set([...ip, ...dns]).size;
+  if (count > MAX_DEVICE_NAMES) throw new UserError(`a device certificate may carry at most ${MAX_DEVICE_NAMES} names (${count} given); split them over several devices or labels.`);
   const label = validateLabel(d.label?.trim() || labelFromNames(dns, ip));
   return { label, dns: [...new Set(dns)], ip: [...new Set(ip)] };
 }

@@ -45,6 +45,7 @@ export const EXT = {
   policyConstraints: '2.5.29.36',
   authorityKeyIdentifier: '2.5.29.35',
   extKeyUsage: '2.5.29.37',
+  authorityInfoAccess: '1.3.6.1.5.5.7.1.1',
 } as const;
 
 export function oidName(oid: string): string {

@@ -4,6 +4,7 @@ import { readFile, stat } from 'node:fs/promises';
 import { UserError } from '../errors.js';
 import { children, decodeInteger, decodeOid, readOne, TAG } from './der.js';
 import { describe, type ParsedCert } from './describe.js';
+import { hasPemArmour, pemBlocks } from './pem.js';
 
 /** Largest file we accept as "a certificate file": a chain of a dozen certificates is ~20 KB. */
 export const MAX_CERT_FILE_BYTES = 1024 * 1024;
@@ -59,14 +60,22 @@ export function classifyDer(der: Buffer): DerKind {
   return 'unknown';
 }
 
-/** Certificates inside a PKCS#7 SignedData (a .p7b bundle). */
-function certsFromPkcs7(der: Buffer): Buffer[] {
+/** Certificates inside a PKCS#7 SignedData (a .p7b bundle, or a "certs-only" AIA answer). */
+export function certsFromPkcs7(der: Buffer): Buffer[] {
   const [, content] = children(readOne(der));
   if (!content) return [];
   const signedData = children(content)[0];
   if (!signedData) return [];
   const certSet = children(signedData).find((t) => t.tag === 0xa0);
   return certSet ? children(certSet).map((t) => Buffer.from(t.raw)) : [];
+}
+
+function certsFromPkcs7Checked(der: Buffer, label: string): Buffer[] {
+  try {
+    return certsFromPkcs7(der);
+  } catch {
+    throw new UserError(`${label} holds a PKCS#7 bundle that is damaged or truncated; export it again.`);
+  }
 }
 
 export interface ReadResult {
@@ -90,40 +99,24 @@ export function readCertificatesFromBuffer(data: Buffer, label: string): ReadRes
     throw new UserError(`${label} is ${(data.length / 1048576).toFixed(1)} MB, far larger than any certificate file; check that this is the right file.`);
   }
   const text = data.toString('latin1');
-  if (text.includes('-----BEGIN ')) {
-    const blocks = [...text.matchAll(/-----BEGIN ([A-Z0-9 #]+)-----/g)];
+  if (hasPemArmour(text)) {
+    const blocks = pemBlocks(text, label);
+    if (blocks.some((b) => /PRIVATE KEY/.test(b.type))) throw new UserError(`${label} ${PRIVATE_KEY_SENTENCE}.`);
     const certs: ParsedCert[] = [];
-    for (const m of blocks) {
-      const type = m[1]!;
-      if (/PRIVATE KEY/.test(type)) throw new UserError(`${label} ${PRIVATE_KEY_SENTENCE}.`);
-    }
-    for (const m of blocks) {
-      const type = m[1]!;
-      const endMarker = `-----END ${type}-----`;
-      const from = m.index! + m[0].length;
-      const end = text.indexOf(endMarker, from);
-      if (end < 0) throw new UserError(`${label} is truncated: its "${type}" block has no END line; copy the whole file again.`);
-      const body = text
-        .slice(from, end)
-        .split(/\r?\n/)
-        .filter((l) => !l.includes(':')) // PEM headers (Proc-Type etc.)
-        .join('')
-        .replace(/\s+/g, '');
-      if (!/^[A-Za-z0-9+/]*={0,2}$/.test(body)) throw new UserError(`${label} has a damaged "${type}" block (not base64); copy the file again.`);
-      const der = Buffer.from(body, 'base64');
+    for (const { type, der } of blocks) {
       if (type === 'CERTIFICATE' || type === 'X509 CERTIFICATE' || type === 'TRUSTED CERTIFICATE') {
-        const kind = classifyDer(der);
-        if (kind !== 'certificate') {
-          throw new UserError(`${label} has a "${type}" block that is damaged or truncated; export the certificate again.`);
-        }
+        if (classifyDer(der) !== 'certificate') throw new UserError(`${label} has a "${type}" block that is damaged or truncated; export the certificate again.`);
         certs.push(parseCert(der, label));
       } else if (type === 'PKCS7' || type === 'CMS') {
-        for (const c of certsFromPkcs7(der)) certs.push(parseCert(c, label));
+        for (const c of certsFromPkcs7Checked(der, label)) certs.push(parseCert(c, label));
       } else if (type === 'CERTIFICATE REQUEST' || type === 'NEW CERTIFICATE REQUEST') {
         throw new UserError(`${label} is a certificate request (CSR), not a certificate; sign it with \`lantrust ca sign --csr ${label}\`.`);
       }
     }
-    if (!certs.length) throw new UserError(`${label} has no certificate in it (found: ${[...new Set(blocks.map((b) => b[1]))].join(', ')}).`);
+    if (!certs.length) {
+      const types = [...new Set(blocks.map((b) => b.type))];
+      throw new UserError(`${label} has no certificate in it${types.length ? ` (found: ${types.slice(0, 4).join(', ')}${types.length > 4 ? ', ...' : ''})` : ''}.`);
+    }
     return { certs, format: 'pem' };
   }
   // Base64 without PEM armour (some Windows exports); decode and retry as DER.
@@ -135,7 +128,7 @@ export function readCertificatesFromBuffer(data: Buffer, label: string): ReadRes
     case 'certificate':
       return { certs: [parseCert(der, label)], format: 'der' };
     case 'pkcs7': {
-      const certs = certsFromPkcs7(der).map((c) => parseCert(c, label));
+      const certs = certsFromPkcs7Checked(der, label).map((c) => parseCert(c, label));
       if (!certs.length) throw new UserError(`${label} is a PKCS#7 bundle with no certificate in it.`);
       return { certs, format: 'pkcs7' };
     }
@@ -183,14 +176,14 @@ export async function readOneCertificate(path: string): Promise<ParsedCert> {
 }
 
 /**
- * The DER of every CERTIFICATE block in PEM text, without validation: for reading back what trusted
- * tools (certutil, our own anchor files, OS bundles) wrote. User input goes through readCertificates*.
+ * The DER of every CERTIFICATE block in PEM text, without checking the certificates: for reading back
+ * what trusted tools (certutil, our own anchor files, OS bundles of a few hundred roots) wrote.
+ * User input goes through readCertificates*.
  */
 export function pemCertificates(text: string): Buffer[] {
-  return [...text.matchAll(/-----BEGIN CERTIFICATE-----([\s\S]*?)-----END CERTIFICATE-----/g)].map((m) => Buffer.from(m[1]!.replace(/\s+/g, ''), 'base64'));
+  return pemBlocks(text, 'the certificate bundle', 100_000)
+    .filter((b) => b.type === 'CERTIFICATE')
+    .map((b) => b.der);
 }
 
-export function toPem(der: Buffer, type = 'CERTIFICATE'): string {
-  const b64 = der.toString('base64').replace(/(.{64})/g, '$1\n').replace(/\n$/, '');
-  return `-----BEGIN ${type}-----\n${b64}\n-----END ${type}-----\n`;
-}
+export { toPem } from './pem.js';

@@ -31,6 +31,7 @@ const verbs: Record<string, VerbEntry> = {
   ui: { summary: 'the employee/helpdesk app in your browser (127.0.0.1)', load: () => loadVerb('ui') },
   'build-installer': { summary: 'build the signed employee installer (Windows)', load: () => loadVerb('build-installer') },
   sign: { summary: 'Authenticode-sign .exe, .msi and .ps1 files', load: () => loadVerb('sign') },
+  site: { summary: 'the intranet page every employee opens: installer, trust, live check', load: () => loadVerb('site') },
 };
 
 const usage = `lantrust: get your company's devices trusted by every employee's browser.

@@ -24,7 +24,8 @@ Options:
   --system               also trust this machine's system store
   --from FILE            URLs to test: one a line (# comments), or a CSV with a "url" column
   --resolve H:P:ADDR     connect to ADDR for host H port P, like curl (repeatable)
-  --timeout MS           per camera, default 5000; a hung camera costs one timeout, in parallel with the rest
+  --timeout MS           per camera, default 5000: lookup, handshake, AIA downloads and --frame all within it;
+                         a hung camera costs one timeout, in parallel with the rest
   --concurrency N        cameras at once, default 32
   --frame                after a good verdict, fetch the first JPEG of the stream (MJPEG or single image)
   --frame-dir DIR        save first frames there

@@ -1,12 +1,9 @@
 // lantrust ui: the employee/helpdesk screens in your browser, served on 127.0.0.1 with a per-run token.
-import { makeOperations } from '../api.js';
 import { startUiDemo } from '../demo/ui-profile.js';
 import { UserError } from '../errors.js';
-import { loadProfileAndRoot, type LoadedProfile } from '../profile.js';
-import { openBrowser, startWebHost, type WebHost } from '../web.js';
-import type { StoreEnv } from '../truststore/common.js';
+import { loadProfileAndRoot } from '../profile.js';
+import { serveUi, untilStopped } from '../ui-serve.js';
 import { parse } from './args.js';
-import { color } from './format.js';
 
 export const help = `lantrust ui: the app's screens (trust, cameras, helpdesk) in your browser, on this computer only.
 
@@ -19,50 +16,6 @@ Examples:
 It listens on 127.0.0.1 only. The address it prints carries a one-time token: only a page opened
 from that address can use it. Stop it with Ctrl-C.
 `;
-
-export interface ServeOptions {
-  loaded: LoadedProfile;
-  demo: boolean;
-  /** Where "Install" goes (demo: throwaway stores); default: this machine's. */
-  storeEnv?: Partial<StoreEnv>;
-  port?: number;
-  open: boolean;
-  say(line: string): void;
-}
-
-/** Starts the web host; prints where it is and opens the browser when asked. */
-export async function serveUi(o: ServeOptions): Promise<WebHost> {
-  const ops = makeOperations({ loaded: o.loaded, demo: o.demo, ...(o.storeEnv ? { storeEnv: o.storeEnv } : {}) }, { kind: 'web' });
-  let host: WebHost;
-  try {
-    host = await startWebHost({ ops, ...(o.port !== undefined ? { port: o.port } : {}) });
-  } catch (e) {
-    if ((e as { code?: string }).code === 'EADDRINUSE') throw new UserError(`port ${o.port} is already in use; choose another with --port, or leave it out to pick a free one.`);
-    throw e;
-  }
-  o.say(`${color.bold(o.loaded.profile.company)}${o.demo ? ' (demo)' : ''} — the lantrust app is at:`);
-  o.say(`  ${host.url}`);
-  if (o.open) {
-    const opened = await openBrowser(host.url);
-    o.say(opened ? 'Opened in your browser. Press Ctrl-C to stop.' : 'Open that address in your browser. Press Ctrl-C to stop.');
-  } else {
-    o.say('Open that address in your browser. Press Ctrl-C to stop.');
-  }
-  return host;
-}
-
-/** Resolves on Ctrl-C / SIGTERM. */
-export function untilStopped(): Promise<void> {
-  return new Promise((resolve) => {
-    const stop = () => {
-      process.off('SIGINT', stop);
-      process.off('SIGTERM', stop);
-      resolve();
-    };
-    process.on('SIGINT', stop);
-    process.on('SIGTERM', stop);
-  });
-}
 
 function parsePort(s: string | undefined): number | undefined {
   if (s === undefined) return undefined;

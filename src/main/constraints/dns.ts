@@ -14,6 +14,22 @@ export function dnsWithin(name: string, base: string): boolean {
   return n === b || n.endsWith(`.${b}`);
 }
 
+/**
+ * Does an excluded subtree `base` rule out `name`? As `dnsWithin`, and a wildcard is also ruled out when
+ * one of the names it stands for is excluded: "*.cams.example.com" under an exclusion of
+ * "secret.cams.example.com" (BoringSSL's WILDCARD_PARTIAL_MATCH, which Chrome applies to exclusions only;
+ * measured on Chromium 156: ERR_CERT_INVALID).
+ */
+export function dnsExcludedBy(name: string, base: string): boolean {
+  const n = name.toLowerCase().replace(/\.$/, '');
+  const b = base.toLowerCase().replace(/\.$/, '');
+  if (n.startsWith('*.') && n.length > 2) {
+    const dot = b.indexOf('.');
+    if (dot >= 0 && b.slice(dot + 1) === n.slice(2)) return true;
+  }
+  return dnsWithin(n, b);
+}
+
 /** Is the whole subtree `inner` contained in `outer`? */
 export function dnsSubtreeWithin(inner: string, outer: string): boolean {
   const i = inner.toLowerCase().replace(/^\./, '');

@@ -3,7 +3,7 @@
 import { DerError, children, decodeInteger, readOne, tlv, TAG } from '../cert/der.js';
 import { formatName } from '../cert/name.js';
 import { bytesToIp, formatCidr, ipInCidr, ipToBytes, parseCidr, prefixOfMask, type Cidr } from './cidr.js';
-import { dnsWithin, parseDnsConstraint } from './dns.js';
+import { dnsExcludedBy, dnsWithin, parseDnsConstraint } from './dns.js';
 
 export type NameType = 'dns' | 'ip' | 'email' | 'uri' | 'dirName' | 'otherName' | 'x400' | 'ediParty' | 'registeredId';
 
@@ -185,7 +185,7 @@ export function checkNames(set: ConstraintSet, names: { dns?: string[]; ip?: str
   const pDns = ofType(set.permitted, 'dns');
   const eDns = ofType(set.excluded, 'dns');
   for (const name of names.dns ?? []) {
-    if (eDns.some((s) => dnsWithin(name, s.value))) out.push({ name, type: 'dns', reason: 'excluded' });
+    if (eDns.some((s) => dnsExcludedBy(name, s.value))) out.push({ name, type: 'dns', reason: 'excluded' });
     else if (pDns.length && !pDns.some((s) => dnsWithin(name, s.value))) out.push({ name, type: 'dns', reason: 'not-permitted' });
   }
   const pIp = ofType(set.permitted, 'ip');

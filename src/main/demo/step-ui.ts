@@ -1,6 +1,6 @@
 // Demo, last step: the employee/helpdesk app on the demo company and its camera. With --no-open it
 // only says how to get there; otherwise it serves the UI, opens the browser and waits for Ctrl-C.
-import { serveUi, untilStopped } from '../cli/ui.js';
+import { serveUi, untilStopped } from '../ui-serve.js';
 import { loadProfileAndRoot } from '../profile.js';
 import type { DemoStep } from './context.js';
 import { writeDemoProfile } from './ui-profile.js';

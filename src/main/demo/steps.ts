@@ -7,7 +7,8 @@ import { deployStep } from './step-deploy.js';
 import { installStep } from './step-install.js';
 import { genStep } from './step-gen.js';
 import { signStep } from './step-sign.js';
+import { siteStep } from './step-site.js';
 import { scanStep } from './step-scan.js';
 import { uiStep } from './step-ui.js';
 
-export const steps: DemoStep[] = [caStep, checkRootStep, cameraStep, testBeforeStep, deployStep, genStep, signStep, installStep, scanStep, uiStep];
+export const steps: DemoStep[] = [caStep, checkRootStep, cameraStep, testBeforeStep, deployStep, genStep, signStep, siteStep, installStep, scanStep, uiStep];

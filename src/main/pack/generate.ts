@@ -1,5 +1,5 @@
 // The IT pack: every file an admin needs to push the company root through GPO, Intune/RMM, browsers and Apple devices.
-import { randomBytes } from 'node:crypto';
+import { createHash, randomBytes } from 'node:crypto';
 import { mkdir, rename, rm, stat, writeFile } from 'node:fs/promises';
 import { basename, dirname, join, resolve } from 'node:path';
 import { rawParts, type CertInfo } from '../cert/describe.js';
@@ -12,7 +12,7 @@ import { UserError } from '../errors.js';
 import { gpoCertificateBlob } from './gpo-blob.js';
 import { mobileconfig } from './mobileconfig.js';
 import { chromePolicy, firefoxPolicy, type PolicyConstraints } from './policy.js';
-import { psCommentText, psQuote, readTemplate, renderCore, toScriptFile, type Scope } from './powershell.js';
+import { psCommentText, psQuote, readTemplate, renderCore, toScriptFile, type ReplacedRoot, type Scope, type StoreMode } from './powershell.js';
 import { readmeText } from './readme.js';
 
 export interface PackInput {
@@ -26,6 +26,13 @@ export interface PackInput {
   scope?: Scope;
   /** How messages name the root (its file name). */
   label?: string;
+  /** Old roots (DER) this one replaces: Install and the GPO script remove them. */
+  replaces?: Buffer[];
+  /**
+   * A root without its own name constraints, given --permit: also put it in the Windows Root store
+   * (default: Chrome/Edge policy only, where the constraints bind).
+   */
+  windowsStore?: boolean;
 }
 
 export interface PackFile {
@@ -41,6 +48,9 @@ export interface Pack {
   constraints: PolicyConstraints;
   /** Sentences to show the admin (also written into README.txt). */
   warnings: string[];
+  /** Where the Windows scripts put the root: the Root store, or only the Chrome/Edge policy. */
+  storeMode: StoreMode;
+  replaces: ReplacedRoot[];
 }
 
 export const SCRIPT_NAMES = ['Install-LanTrustRoot.ps1', 'Test-LanTrustRoot.ps1', 'Uninstall-LanTrustRoot.ps1', 'New-LanTrustGpo.ps1'] as const;
@@ -64,7 +74,7 @@ const BREADTH = new Set(['no-name-constraints', 'ip-names-open', 'dns-names-open
  * Runs check-root on the root for the pack. Returns warnings to show; throws a one-sentence UserError
  * when the root can't work (not a CA, expired, no serverAuth, ...) or the --permit names fall outside it.
  */
-export function checkRootForPack(info: CertInfo, c: PolicyConstraints, file = 'the root'): string[] {
+export function checkRootForPack(info: CertInfo, c: PolicyConstraints, file = 'the root', windowsStore = false): string[] {
   const findings = lintRoot(info, { expectDns: c.permitDns, expectCidr: c.permitCidr });
   const fatal = findings.filter((f) => f.severity === 'error' && !BREADTH.has(f.id));
   if (fatal.length) {
@@ -78,9 +88,13 @@ export function checkRootForPack(info: CertInfo, c: PolicyConstraints, file = 't
     warnings.push(
       `${breadth[0]!.message} Every machine that installs this pack trusts it that broadly. Fix: ${breadth[0]!.fix}.`,
     );
+  } else if (breadth.length && policy && windowsStore) {
+    warnings.push(
+      `${breadth[0]!.message} --add-to-windows-store puts it in the Windows Root store too: the --permit constraints bind only Chrome and Edge (by policy), while every other Windows program, and Firefox with ImportEnterpriseRoots, trusts the root for every name. Fix for good: a root with its own name constraints (\`lantrust ca init ... --permit-dns ... --permit-cidr ...\`).`,
+    );
   } else if (breadth.length && policy) {
     warnings.push(
-      `${breadth[0]!.message} The --permit constraints bind Chrome and Edge where they get the root by policy (chrome-policy.json, -Browsers, the GPO), but Windows itself, Firefox and Apple devices still trust the root for every name. Fix for good: a root with its own name constraints (\`lantrust ca init ... --permit-dns ... --permit-cidr ...\`).`,
+      `${breadth[0]!.message} The Windows scripts therefore put it only in the Chrome and Edge policy (CACertificatesWithConstraints), where the --permit constraints bind, and not in the Windows Root store (every other Windows program, and Firefox, would trust it for every name); Firefox, Apple devices and other programs don't get it. Add --add-to-windows-store to put it in the Windows store anyway. Fix for good: a root with its own name constraints (\`lantrust ca init ... --permit-dns ... --permit-cidr ...\`).`,
     );
   }
   for (const f of findings.filter((x) => x.severity === 'warning')) warnings.push(`${f.message} Fix: ${f.fix}`);
@@ -121,6 +135,25 @@ export interface ScriptInput {
   constraints: PolicyConstraints;
   /** Default -Scope of the script. */
   scope: Scope;
+  storeMode?: StoreMode;
+  replaces?: ReplacedRoot[];
+}
+
+/** Is this root without (sufficient) name constraints of its own? Then --permit makes a policy-only pack. */
+export function rootIsUnconstrained(info: CertInfo): boolean {
+  return lintRoot(info).some((f) => f.severity === 'error' && BREADTH.has(f.id));
+}
+
+/** The replaced roots as the scripts carry them: SHA-256 and SHA-1 of each DER; the new root itself is refused. */
+export function replacedRoots(rootDer: Buffer, old: Buffer[]): ReplacedRoot[] {
+  const own = createHash('sha256').update(rootDer).digest('hex');
+  const out = new Map<string, ReplacedRoot>();
+  for (const der of old) {
+    const sha256 = createHash('sha256').update(der).digest('hex');
+    if (sha256 === own) throw new UserError('--replaces names the new root itself; give the OLD root(s) the new one replaces.');
+    out.set(sha256, { sha256, sha1: createHash('sha1').update(der).digest('hex').toUpperCase() });
+  }
+  return [...out.values()];
 }
 
 /**
@@ -128,7 +161,9 @@ export interface ScriptInput {
  * The app's "everyone" install on Windows runs these same bytes elevated (truststore/windows-elevate.ts).
  */
 export function packScript(name: (typeof SCRIPT_NAMES)[number], s: ScriptInput): Buffer {
-  const marks: Record<string, string> = { '#__LANTRUST_CORE__': renderCore({ rootDer: s.rootDer, company: s.company, constraints: s.constraints }) };
+  const marks: Record<string, string> = {
+    '#__LANTRUST_CORE__': renderCore({ rootDer: s.rootDer, company: s.company, constraints: s.constraints, storeMode: s.storeMode ?? 'store', replaces: s.replaces ?? [] }),
+  };
   const t = readTemplate(name);
   if (t.includes("'__LANTRUST_SCOPE__'")) marks["'__LANTRUST_SCOPE__'"] = psQuote(s.scope);
   if (t.includes('#__LANTRUST_GPO_DATA__')) {
@@ -141,12 +176,19 @@ export function packScript(name: (typeof SCRIPT_NAMES)[number], s: ScriptInput):
 /** Builds every file of the pack in memory (nothing is written). */
 export function buildPack(input: PackInput): Pack {
   const constraints = normalizeConstraints(input.permitDns ?? [], input.permitCidr ?? []);
-  const warnings = checkRootForPack(input.info, constraints, input.label);
+  const policy = constraints.permitDns.length > 0 || constraints.permitCidr.length > 0;
+  const unconstrained = rootIsUnconstrained(input.info);
+  if (input.windowsStore && !(policy && unconstrained)) {
+    throw new UserError('--add-to-windows-store is only for a root without name constraints of its own given --permit-dns/--permit-cidr; without it such a pack goes to the Chrome/Edge policy only, and every other root goes to the Windows store anyway.');
+  }
+  const warnings = checkRootForPack(input.info, constraints, input.label, input.windowsStore);
+  const storeMode: StoreMode = policy && unconstrained && !input.windowsStore ? 'policy' : 'store';
+  const replaces = replacedRoots(input.rootDer, input.replaces ?? []);
   const company = (input.company ?? companyOf(input.rootDer)).trim() || 'Company';
   const scope: Scope = input.scope ?? 'LocalMachine';
   if (scope !== 'LocalMachine' && scope !== 'CurrentUser') throw new UserError(`--scope must be LocalMachine or CurrentUser, not "${String(scope)}".`);
   const der = input.rootDer;
-  const script = (name: (typeof SCRIPT_NAMES)[number]): Buffer => packScript(name, { rootDer: der, sha256: input.info.sha256, company, constraints, scope });
+  const script = (name: (typeof SCRIPT_NAMES)[number]): Buffer => packScript(name, { rootDer: der, sha256: input.info.sha256, company, constraints, scope, storeMode, replaces });
   const json = (v: unknown) => Buffer.from(`${JSON.stringify(v, null, 2)}\n`);
   const files: PackFile[] = [
     { name: 'Install-LanTrustRoot.ps1', data: script('Install-LanTrustRoot.ps1'), purpose: 'install (GPO startup script, Intune/RMM, by hand)' },
@@ -159,9 +201,9 @@ export function buildPack(input: PackInput): Pack {
     { name: 'root.pem', data: Buffer.from(toPem(der)), purpose: 'the root, PEM (Linux, pfSense, NSS)' },
     { name: `${fileSafe(company)}-root.mobileconfig`, data: Buffer.from(mobileconfig({ rootDer: der, company })), purpose: 'Apple profile for Macs, iPhones, iPads' },
   ];
-  const readme = readmeText({ company, info: input.info, constraints, scope, warnings, files: files.map((f) => ({ name: f.name, purpose: f.purpose })) });
+  const readme = readmeText({ company, info: input.info, constraints, scope, warnings, storeMode, replaces, files: files.map((f) => ({ name: f.name, purpose: f.purpose })) });
   files.push({ name: 'README.txt', data: Buffer.from(readme.replace(/\n/g, '\r\n')), purpose: 'which file for which channel' });
-  return { files, company, constraints, warnings };
+  return { files, company, constraints, warnings, storeMode, replaces };
 }
 
 /** A file-name piece from any company name: ASCII letters, digits and dashes. */

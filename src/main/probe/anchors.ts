@@ -31,6 +31,7 @@ export async function anchorsFromPolicy(file: string): Promise<TrustAnchor[]> {
   } catch (e) {
     throw new UserError(`cannot read ${file} as a Chrome policy JSON (${(e as Error).message.split('\n')[0]}); give the file from /etc/opt/chrome/policies/managed/.`);
   }
+  if (typeof doc !== 'object' || doc === null || Array.isArray(doc)) throw new UserError(`${file} is not a Chrome policy file (it holds ${doc === null ? 'null' : Array.isArray(doc) ? 'a list' : `a ${typeof doc}`}, not an object with CACertificates); give the file from /etc/opt/chrome/policies/managed/.`);
   const out: TrustAnchor[] = [];
   if (doc.CACertificates !== undefined) {
     if (!Array.isArray(doc.CACertificates)) throw new UserError(`${file}: CACertificates must be a list of base64 certificates.`);

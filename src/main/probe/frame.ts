@@ -50,8 +50,9 @@ function get(r: FrameRequest, auth?: string): Promise<{ res: IncomingMessage; do
       timeout: Math.max(1, r.deadline - Date.now()),
     };
     const req = r.scheme === 'https' ? request({ ...opts, rejectUnauthorized: false, ...(r.servername ? { servername: r.servername } : {}) }) : httpRequest(opts);
-    const timer = setTimeout(() => req.destroy(new Error('timed out')), Math.max(1, r.deadline - Date.now()));
-    req.once('response', (res) => resolve({ res, done: () => (clearTimeout(timer), req.destroy()) }));
+    const timer = setTimeout(() => req.destroy(new Error('no answer before the timeout')), Math.max(1, r.deadline - Date.now()));
+    // once the headers are in, the body's reader keeps the deadline (and says which part it was waiting for)
+    req.once('response', (res) => (clearTimeout(timer), resolve({ res, done: () => req.destroy() })));
     req.once('error', (e) => (clearTimeout(timer), reject(e)));
     req.end();
   });
@@ -60,11 +61,36 @@ function get(r: FrameRequest, auth?: string): Promise<{ res: IncomingMessage; do
 const SOI = Buffer.from([0xff, 0xd8]);
 const EOI = Buffer.from([0xff, 0xd9]);
 
-/** Reads the first JPEG from the response body (multipart or whole-body). */
-function readFirstJpeg(res: IncomingMessage, boundary: string | undefined, deadline: number): Promise<Buffer> {
+/**
+ * Bytes received so far in one buffer that grows by doubling: appending is amortised O(1) per byte, and
+ * a search starts where the previous one stopped, so reading N bytes costs O(N), not O(N^2).
+ */
+class Received {
+  buf = Buffer.allocUnsafe(64 * 1024);
+  length = 0;
+  append(c: Buffer): void {
+    if (this.length + c.length > this.buf.length) {
+      const bigger = Buffer.allocUnsafe(Math.max(this.buf.length * 2, this.length + c.length));
+      this.buf.copy(bigger, 0, 0, this.length);
+      this.buf = bigger;
+    }
+    c.copy(this.buf, this.length);
+    this.length += c.length;
+  }
+  /** indexOf(needle) among the bytes received, starting at `from`. */
+  find(needle: Buffer, from: number): number {
+    const at = this.buf.subarray(0, this.length).indexOf(needle, Math.max(0, from));
+    return at;
+  }
+  slice(a: number, b: number): Buffer {
+    return Buffer.from(this.buf.subarray(a, b));
+  }
+}
+
+/** Reads the first JPEG from the response body (multipart or whole-body), scanning each byte about once. */
+export function readFirstJpeg(res: NodeJS.ReadableStream & { destroy(): void }, boundary: string | undefined, deadline: number): Promise<Buffer> {
   return new Promise((resolve, reject) => {
-    const chunks: Buffer[] = [];
-    let size = 0;
+    const got = new Received();
     let settled = false;
     const end = (e: Error | undefined, b?: Buffer) => {
       if (settled) return;
@@ -75,39 +101,61 @@ function readFirstJpeg(res: IncomingMessage, boundary: string | undefined, deadl
       else resolve(b!);
     };
     const timer = setTimeout(() => end(new Error('no complete frame before the timeout')), Math.max(1, deadline - Date.now()));
-    const tryParse = (final: boolean) => {
-      const buf = Buffer.concat(chunks);
-      if (!boundary) {
-        if (final) return end(undefined, buf);
+    const mark = boundary ? Buffer.from(`--${boundary}`, 'latin1') : undefined;
+    const crlf2 = Buffer.from('\r\n\r\n');
+    // parser state: where the part starts, where its body starts, how far each search has looked
+    let partStart = -1;
+    let bodyStart = -1;
+    let bodyLength: number | undefined;
+    let scanned = 0;
+    const step = (final: boolean) => {
+      if (!mark) {
+        if (final) end(undefined, got.slice(0, got.length));
         return;
       }
       // part: --boundary CRLF headers CRLF CRLF body
-      const start = buf.indexOf(`--${boundary}`);
-      if (start < 0) return;
-      const hdrEnd = buf.indexOf('\r\n\r\n', start);
-      if (hdrEnd < 0) return;
-      const headers = buf.subarray(start, hdrEnd).toString('latin1');
-      const bodyStart = hdrEnd + 4;
-      const cl = /content-length:\s*(\d+)/i.exec(headers);
-      if (cl) {
-        const n = Number(cl[1]);
-        if (n > MAX_FRAME_BYTES) return end(new Error(`the first frame announces ${n} bytes, more than a camera frame`));
-        if (buf.length >= bodyStart + n) return end(undefined, buf.subarray(bodyStart, bodyStart + n));
+      if (partStart < 0) {
+        partStart = got.find(mark, scanned - mark.length + 1);
+        scanned = got.length;
+        if (partStart < 0) return;
+        scanned = partStart;
+      }
+      if (bodyStart < 0) {
+        const hdrEnd = got.find(crlf2, Math.max(partStart, scanned - 3));
+        scanned = got.length;
+        if (hdrEnd < 0) return;
+        const headers = got.slice(partStart, hdrEnd).toString('latin1');
+        bodyStart = hdrEnd + 4;
+        scanned = bodyStart;
+        const cl = /content-length:\s*(\d+)/i.exec(headers);
+        if (cl) {
+          bodyLength = Number(cl[1]);
+          if (bodyLength > MAX_FRAME_BYTES) return end(new Error(`the first frame announces ${bodyLength} bytes, more than a camera frame`));
+        }
+      }
+      if (bodyLength !== undefined) {
+        if (got.length >= bodyStart + bodyLength) end(undefined, got.slice(bodyStart, bodyStart + bodyLength));
         return;
       }
-      const next = buf.indexOf(`--${boundary}`, bodyStart);
-      if (next >= 0) return end(undefined, buf.subarray(bodyStart, next).subarray(0, buf.subarray(bodyStart, next).lastIndexOf(EOI) + 2));
-      const eoi = buf.indexOf(EOI, bodyStart);
-      if (eoi >= 0 && buf.subarray(bodyStart, bodyStart + 2).equals(SOI)) return end(undefined, buf.subarray(bodyStart, eoi + 2));
+      // no Content-Length: the frame ends at the next boundary (or at the JPEG's EOI)
+      const from = Math.max(bodyStart, scanned - mark.length + 1);
+      const next = got.find(mark, from);
+      if (next >= 0) {
+        const body = got.slice(bodyStart, next);
+        return end(undefined, body.subarray(0, body.lastIndexOf(EOI) + 2));
+      }
+      const eoi = got.find(EOI, Math.max(bodyStart, scanned - 1));
+      scanned = got.length;
+      if (eoi >= 0 && got.length >= bodyStart + 2 && got.buf[bodyStart] === SOI[0] && got.buf[bodyStart + 1] === SOI[1]) return end(undefined, got.slice(bodyStart, eoi + 2));
     };
     res.on('data', (c: Buffer) => {
-      chunks.push(c);
-      size += c.length;
-      if (size > MAX_FRAME_BYTES + 65536) return end(new Error(`no frame in the first ${MAX_FRAME_BYTES >> 20} MB of the stream`));
-      tryParse(false);
+      if (settled) return;
+      got.append(c);
+      if (got.length > MAX_FRAME_BYTES + 65536) return end(new Error(`no frame in the first ${MAX_FRAME_BYTES >> 20} MB of the stream`));
+      step(false);
     });
-    res.once('end', () => (tryParse(true), end(new Error('the stream ended before a complete frame'))));
-    res.once('error', (e) => end(e));
+    res.once('end', () => (step(true), end(new Error('the stream ended before a complete frame'))));
+    res.once('error', (e: Error) => end(e));
   });
 }
 

@@ -1,46 +1,25 @@
 // One URL, start to end: address, handshake (Chrome-like, then legacy on a version/cipher failure),
-// Chrome's verdict with cause and fix, findings, and the first frame when asked.
+// Chrome's verdict with cause and fix, findings, and the first frame when asked. One deadline covers it
+// all: name lookup, handshake, AIA downloads and the frame.
 import { mkdir } from 'node:fs/promises';
 import { join } from 'node:path';
-import { describe, keyWords, type ParsedCert } from '../cert/describe.js';
-import { toPem } from '../cert/read.js';
-import { explainConnection, explainVerdict, labelOf } from '../verify/explain.js';
-import { NET_ERRORS, netString, type NetError } from '../verify/net-errors.js';
+import { explainConnection, unusableKey } from '../verify/explain.js';
 import type { AnchorCert } from '../verify/path.js';
-import { verifyChain } from '../verify/verdict.js';
-import { findingsFor } from './findings.js';
+import { readAsVerifier } from '../verify/parse.js';
+import type { AiaFetcher } from './aia.js';
 import { fetchFirstFrame } from './frame.js';
+import { chainCert, judgeCertificates, verdict } from './judge.js';
 import { addressOf, parseTarget } from './target.js';
 import { handshake } from './tls.js';
-import type { ChainCert, TestOptions, TestResult } from './types.js';
+import type { TestOptions, TestResult } from './types.js';
 import { writeFileAtomic } from '../fsutil.js';
+import type { PublicKeyInfo } from '../cert/describe.js';
 
 export interface RunContext {
   anchors: AnchorCert[];
   resolve: Map<string, string>;
   opts: TestOptions;
-}
-
-function verdict(error: NetError, cause: string, fix: string, also?: { error: string; cause: string }[]): TestResult['chrome'] {
-  return { error: netString(error), code: NET_ERRORS[error], cause, fix, ...(also?.length ? { alsoWrong: also } : {}) };
-}
-
-function chainCert(c: ParsedCert, index: number | undefined, role: ChainCert['role'], trusted: boolean): ChainCert {
-  const san = c.info.subjectAltName;
-  return {
-    ...(index !== undefined ? { index } : {}),
-    role,
-    subject: c.info.subject,
-    issuer: c.info.issuer,
-    san: san ? [...san.dns, ...san.ip.map((i) => `IP ${i}`)] : [],
-    notBefore: c.info.notBefore,
-    notAfter: c.info.notAfter,
-    key: keyWords(c.info),
-    signatureAlgorithm: c.info.signatureAlgorithm,
-    sha256: c.info.sha256,
-    trusted,
-    pem: toPem(c.der),
-  };
+  aia: AiaFetcher;
 }
 
 function safeName(s: string): string {
@@ -54,10 +33,10 @@ export async function probeOne(url: string, ctx: RunContext): Promise<TestResult
   const deadline = t0 + timeout;
   const now = opts.now ?? new Date();
   const t = parseTarget(url);
-  const base = (host: string, port: number): TestResult => ({ url, host, port, chrome: verdict('OK', '', ''), tls: { port }, chain: [], findings: [], stream: { fetched: false }, ms: 0 });
+  const base = (host: string, port: number): TestResult => ({ url, host, port, chrome: verdict('OK', 'ok', '', ''), tls: { port }, chain: [], findings: [], stream: { fetched: false }, ms: 0 });
   if ('error' in t) {
     const r = base('', 0);
-    r.chrome = verdict('ERR_INVALID_URL', t.error, 'write it like https://192.168.1.50/ or https://cam1.example.com/axis-cgi/mjpg/video.cgi');
+    r.chrome = verdict('ERR_INVALID_URL', 'ERR_INVALID_URL', t.error, 'write it like https://192.168.1.50/ or https://cam1.example.com/axis-cgi/mjpg/video.cgi');
     r.ms = Date.now() - t0;
     return r;
   }
@@ -66,69 +45,55 @@ export async function probeOne(url: string, ctx: RunContext): Promise<TestResult
   const address = await addressOf(t, ctx.resolve, deadline);
   if (!address) {
     const w = explainConnection('ERR_NAME_NOT_RESOLVED', t.host, t.port, undefined);
-    r.chrome = verdict('ERR_NAME_NOT_RESOLVED', w.cause, w.fix);
+    r.chrome = verdict('ERR_NAME_NOT_RESOLVED', 'ERR_NAME_NOT_RESOLVED', w.cause, w.fix);
     return finish();
   }
   r.tls.address = address;
   const servername = t.isIp ? undefined : t.host;
   if (servername) r.tls.sni = servername;
   if (t.scheme === 'http') {
-    r.chrome = verdict('OK', 'plain http: no certificate involved (but an https page may not embed it: mixed content)', 'use https:// for cameras embedded in intranet pages');
+    r.chrome = verdict('OK', 'plain-http', 'plain http: no certificate involved (but an https page may not embed it: mixed content)', 'use https:// for cameras embedded in intranet pages');
     return finish();
   }
-  const hs = await handshake({ address, port: t.port, ...(servername ? { servername } : {}) }, deadline);
+  const target = { address, port: t.port, host: t.host, path: t.path, ...(servername ? { servername } : {}) };
+  const hs = await handshake(target, deadline);
   if (hs.connectMs !== undefined) r.tls.connectMs = hs.connectMs;
-  if (!hs.ok) {
-    let legacy: { protocol: string; cipher: string } | undefined;
+  // a handshake refused for want of a client certificate still showed the certificates: judge them first
+  const refusedClient = hs.clientAuth === 'required' && hs.certs.length > 0;
+  if (!hs.ok && !refusedClient) {
+    let legacy: { protocol: string; cipher: string; key?: PublicKeyInfo } | undefined;
     if (hs.error === 'ERR_SSL_VERSION_OR_CIPHER_MISMATCH' && Date.now() < deadline) {
-      const old = await handshake({ address, port: t.port, ...(servername ? { servername } : {}) }, deadline, true);
+      const old = await handshake(target, deadline, true);
       if (old.ok && old.protocol && old.cipher) {
-        legacy = { protocol: old.protocol, cipher: old.cipher };
-        r.tls.legacyOnly = legacy;
         r.chain = old.certs.flatMap((d, i) => {
-          try {
-            return [chainCert(describe(d), i, i === 0 ? 'leaf' : 'intermediate', false)];
-          } catch {
-            return [];
-          }
+          const c = readAsVerifier(d);
+          return c.ok ? [chainCert(c.cert, i, i === 0 ? 'leaf' : 'intermediate', false)] : [];
         });
+        const leaf = old.certs[0] ? readAsVerifier(old.certs[0]) : undefined;
+        legacy = { protocol: old.protocol, cipher: old.cipher, ...(leaf?.ok ? { key: leaf.cert.info.publicKey } : {}) };
+        r.tls.legacyOnly = { protocol: old.protocol, cipher: old.cipher };
       }
     }
-    const w = explainConnection(hs.error!, t.host, t.port, hs.detail, legacy);
-    r.chrome = verdict(hs.error!, w.cause, w.fix);
+    const w = explainConnection(hs.error!, t.host, t.port, hs.detail, { ...(legacy ? { legacy } : {}), ...(hs.firstBytes ? { firstBytes: hs.firstBytes } : {}) });
+    const reason = hs.firstBytes?.subarray(0, 4).toString('latin1') === 'SSH-' ? 'speaks-ssh' : hs.firstBytes?.subarray(0, 5).toString('latin1') === 'HTTP/' ? 'speaks-http' : legacy ? (/^TLSv1(\.1)?$/.test(legacy.protocol) ? 'old-tls' : legacy.key && unusableKey(legacy.key) ? 'unusable-key' : 'old-cipher') : hs.error!;
+    r.chrome = verdict(hs.error!, reason, w.cause, w.fix);
     return finish();
   }
-  r.tls = { ...r.tls, ...(hs.protocol ? { protocol: hs.protocol } : {}), ...(hs.cipher ? { cipher: hs.cipher } : {}), ...(hs.kx ? { kx: hs.kx } : {}), ...(hs.handshakeMs !== undefined ? { handshakeMs: hs.handshakeMs } : {}) };
-  let sent: ParsedCert[];
-  try {
-    sent = hs.certs.map((d) => describe(d));
-  } catch {
-    r.chrome = verdict('ERR_CERT_INVALID', 'the camera sent a certificate that cannot be parsed', 'make a new certificate for the camera (lantrust ca issue) and upload it');
+  r.tls = { ...r.tls, ...(hs.protocol ? { protocol: hs.protocol } : {}), ...(hs.cipher ? { cipher: hs.cipher } : {}), ...(hs.kx ? { kx: hs.kx } : {}), ...(hs.handshakeMs !== undefined ? { handshakeMs: hs.handshakeMs } : {}), ...(hs.clientAuth ? { clientAuth: hs.clientAuth } : {}) };
+  const j = await judgeCertificates(hs.certs, t.host, r.tls, { anchors: ctx.anchors, aia: ctx.aia, now, deadline });
+  r.chrome = j.chrome;
+  r.chain = j.chain;
+  r.findings = j.findings;
+  if (j.aia) r.aia = j.aia;
+  // Chrome verifies the server's certificate before it answers the CertificateRequest: a bad certificate
+  // is reported as such, a good one then fails for want of a client certificate (measured, TLS 1.2 and 1.3)
+  if (refusedClient && j.chrome.error === 'net::OK') {
+    const w = explainConnection('ERR_BAD_SSL_CLIENT_AUTH_CERT', t.host, t.port, hs.detail);
+    r.chrome = verdict('ERR_BAD_SSL_CLIENT_AUTH_CERT', 'client-auth', w.cause, w.fix);
     return finish();
   }
-  if (!sent.length) {
-    r.chrome = verdict('ERR_SSL_PROTOCOL_ERROR', 'the camera sent no certificate', 'configure an HTTPS certificate on the camera');
-    return finish();
-  }
-  const label = labelOf(sent[0], t.host);
-  const v = verifyChain(sent, ctx.anchors, t.host, now);
-  const anchorSha = v.path.anchor?.cert.info.sha256;
-  const trustedSet = new Set(ctx.anchors.map((a) => a.cert.info.sha256));
-  r.chain = sent.map((c, i) => chainCert(c, i, i === 0 ? 'leaf' : c.info.selfIssued ? 'root' : 'intermediate', trustedSet.has(c.info.sha256)));
-  if (v.path.anchor && !sent.some((c) => c.info.sha256 === anchorSha)) r.chain.push(chainCert(v.path.anchor.cert, undefined, 'anchor', true));
-  r.findings = findingsFor(sent, label, hs, now, ctx.anchors.length > 0);
-  // BoringSSL checks the RSA leaf's keyUsage against the key exchange while reading the certificate.
-  const leaf = sent[0]!.info;
-  const ku = leaf.keyUsage?.usages;
-  if (leaf.publicKey.type === 'RSA' && ku && (hs.kx === 'RSA' ? !ku.includes('keyEncipherment') : !ku.includes('digitalSignature'))) {
-    const w = explainConnection('ERR_SSL_KEY_USAGE_INCOMPATIBLE', t.host, t.port, undefined);
-    r.chrome = verdict('ERR_SSL_KEY_USAGE_INCOMPATIBLE', w.cause, w.fix);
-    return finish();
-  }
-  const words = explainVerdict(v, t.host, label, ctx.anchors.length);
-  r.chrome = verdict(v.error, words.cause, words.fix, words.also);
-  if (opts.frame && v.error === 'OK') {
-    const { frame, ...stream } = await fetchFirstFrame({ scheme: 'https', host: t.host, address, port: t.port, path: t.path, ...(servername ? { servername } : {}), ...(opts.user !== undefined ? { user: opts.user, password: opts.password ?? '' } : {}), deadline: Date.now() + timeout });
+  if (opts.frame && r.chrome.error === 'net::OK') {
+    const { frame, ...stream } = await fetchFirstFrame({ scheme: 'https', host: t.host, address, port: t.port, path: t.path, ...(servername ? { servername } : {}), ...(opts.user !== undefined ? { user: opts.user, password: opts.password ?? '' } : {}), deadline });
     r.stream = stream;
     if (frame) {
       if (opts.keepFrame) r.stream.frameBase64 = frame.toString('base64');

@@ -1,5 +1,6 @@
 // Human output of `lantrust test`: one line per camera with a mark, then details for the failures.
 import { color } from '../term.js';
+import { cameras, groupResults } from './report-groups.js';
 import type { TestResult } from './types.js';
 
 /** "✓ https://cam1/  net::OK  TLSv1.3  12 ms" — also used by the demo to show before/after. */
@@ -34,15 +35,28 @@ export function formatResultDetails(r: TestResult, indent = '    '): string {
   return out.join('\n');
 }
 
+/** What needs doing first: failures grouped by cause (one fix per group), then the cameras that load. */
 export function formatReport(results: TestResult[]): string {
   const lines: string[] = [];
-  for (const r of results) {
-    lines.push(formatResultLine(r));
-    const ok = r.chrome.error === 'net::OK';
-    if (!ok || r.findings.some((f) => f.severity === 'warning')) lines.push(formatResultDetails(r));
+  const { failures, ok } = groupResults(results);
+  for (const g of failures) {
+    lines.push(color.red(`${cameras(g.results.length)}: ${g.title}`));
+    lines.push(`  ${color.bold('→')} ${g.fix}`);
+    for (const r of g.results) {
+      lines.push(`  ${formatResultLine(r)}`);
+      lines.push(formatResultDetails(r, '      '));
+    }
+    lines.push('');
   }
-  const bad = results.filter((r) => r.chrome.error !== 'net::OK').length;
-  lines.push('');
+  if (ok.length) {
+    lines.push(color.green(`${cameras(ok.length)} ${ok.length === 1 ? 'loads' : 'load'} in Chrome`));
+    for (const r of ok) {
+      lines.push(`  ${formatResultLine(r)}`);
+      if (r.findings.some((f) => f.severity === 'warning')) lines.push(formatResultDetails(r, '      '));
+    }
+    lines.push('');
+  }
+  const bad = results.length - ok.length;
   lines.push(bad ? color.red(`${bad} of ${results.length} would fail in Chrome.`) : color.green(`All ${results.length} would load in Chrome.`));
   return `${lines.join('\n')}\n`;
 }

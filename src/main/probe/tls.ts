@@ -7,6 +7,7 @@ import { generateKeyPairSync } from 'node:crypto';
 import { buildCertificate, basicConstraints } from '../ca/x509.js';
 import { toPem } from '../cert/read.js';
 import type { NetError } from '../verify/net-errors.js';
+import { readServerFlight, WireTap, type ServerFlight } from './tls-wire.js';
 
 // Chrome's TLS 1.2 suites (BoringSSL order); TLS 1.3 suites are always on.
 const CHROME_CIPHERS = [
@@ -31,7 +32,7 @@ export interface Handshake {
   protocol?: string;
   cipher?: string;
   kx?: string;
-  /** DER certificates as the server sent them, leaf first. */
+  /** DER certificates exactly as the server sent them (order and extras included), leaf first. */
   certs: Buffer[];
   address?: string;
   connectMs?: number;
@@ -40,6 +41,14 @@ export interface Handshake {
   error?: NetError;
   /** What Node/OpenSSL said, for the details. */
   detail?: string;
+  /**
+   * HTTPS client authentication: the server sent a CertificateRequest; "required" when it then refused
+   * a client without a certificate (handshake alert, or an alert instead of an HTTP answer), "optional"
+   * when it answered anyway.
+   */
+  clientAuth?: 'required' | 'optional';
+  /** The first bytes the server sent, to recognise SSH or plain HTTP on an HTTPS port. */
+  firstBytes?: Buffer;
 }
 
 let contexts: { chrome: SecureContext; legacy: SecureContext } | undefined;
@@ -67,7 +76,8 @@ function secureContexts(): { chrome: SecureContext; legacy: SecureContext } {
   return contexts;
 }
 
-function sentChain(sock: TLSSocket): Buffer[] {
+/** Node's view of the chain (re-ordered by issuer): only a fallback when the wire could not be read. */
+function nodeChain(sock: TLSSocket): Buffer[] {
   const out: Buffer[] = [];
   let c: PeerCertificate | DetailedPeerCertificate | undefined = sock.getPeerCertificate(true);
   const seen = new Set<string>();
@@ -109,6 +119,29 @@ export interface HandshakeTarget {
   port: number;
   /** SNI, only for DNS names. */
   servername?: string;
+  /** Host header and path for the request that tells required from optional client authentication. */
+  host?: string;
+  path?: string;
+}
+
+/**
+ * After a handshake in which the server asked for a client certificate: does it answer a request made
+ * without one? TLS 1.3 servers refuse only after the handshake (an alert instead of the answer).
+ */
+function clientAuthRequired(sock: TLSSocket, t: HandshakeTarget, deadline: number): Promise<boolean> {
+  return new Promise((resolve) => {
+    const done = (v: boolean) => {
+      clearTimeout(timer);
+      sock.removeAllListeners('data');
+      resolve(v);
+    };
+    const timer = setTimeout(() => done(false), Math.max(1, deadline - Date.now()));
+    sock.once('data', () => done(false));
+    sock.once('error', () => done(true));
+    sock.once('end', () => done(true));
+    const host = t.host ?? t.servername ?? t.address;
+    sock.write(`GET ${t.path ?? '/'} HTTP/1.1\r\nHost: ${host.includes(':') ? `[${host}]` : host}:${t.port}\r\nUser-Agent: lantrust-test\r\nConnection: close\r\n\r\n`);
+  });
 }
 
 /** Connects and handshakes within `deadline` (epoch ms). Never throws. */
@@ -118,38 +151,79 @@ export function handshake(t: HandshakeTarget, deadline: number, legacy = false):
     let connectMs: number | undefined;
     let done = false;
     let raw: Socket | undefined;
+    let tap: WireTap | undefined;
     let sock: TLSSocket | undefined;
-    const finish = (h: Omit<Handshake, 'address' | 'connectMs'>) => {
+    let rawError: NodeJS.ErrnoException | undefined;
+    let rawEnded = false;
+    const secrets: string[] = [];
+    let flightRead: ServerFlight | undefined;
+    const finish = (h: Omit<Handshake, 'address' | 'connectMs' | 'certs'> & { certs?: Buffer[] }) => {
       if (done) return;
       done = true;
       clearTimeout(timer);
+      const flight = flightRead ?? (tap ? readServerFlight(tap.bytes(), secrets) : undefined);
       sock?.destroy();
       raw?.destroy();
-      resolve({ ...h, address: t.address, ...(connectMs !== undefined ? { connectMs } : {}) });
+      const certs = flight?.certs.length ? flight.certs : (h.certs ?? []);
+      const out: Handshake = { ...h, certs, address: t.address, ...(connectMs !== undefined ? { connectMs } : {}) };
+      if (flight?.firstBytes.length) out.firstBytes = flight.firstBytes;
+      if (!out.protocol && flight?.protocol) out.protocol = flight.protocol;
+      // a handshake refused after a CertificateRequest: the server wanted a client certificate
+      if (!h.ok && flight?.certificateRequested && certs.length && !rawError && h.error !== 'ERR_TIMED_OUT') {
+        out.clientAuth = 'required';
+        out.error = 'ERR_BAD_SSL_CLIENT_AUTH_CERT';
+      }
+      resolve(out);
     };
     const timer = setTimeout(
-      () => finish({ ok: false, certs: [], error: connectMs === undefined ? 'ERR_CONNECTION_TIMED_OUT' : 'ERR_TIMED_OUT', detail: connectMs === undefined ? 'no answer to the TCP connection' : 'connected, but the TLS handshake never finished' }),
+      () => finish({ ok: false, error: connectMs === undefined ? 'ERR_CONNECTION_TIMED_OUT' : 'ERR_TIMED_OUT', detail: connectMs === undefined ? 'no answer to the TCP connection' : 'connected, but the TLS handshake never finished' }),
       Math.max(1, deadline - start),
     );
+    // what the TCP connection itself did tells "closed" from "reset" better than TLS's messages over a stream
+    let secured = false;
+    const failed = (e: NodeJS.ErrnoException) => {
+      if (secured) return; // after the handshake, the client-authentication probe decides
+      const err = rawError ? mapTlsError(rawError) : rawEnded && e.code === 'ECONNRESET' ? 'ERR_CONNECTION_CLOSED' : mapTlsError(e);
+      finish({ ok: false, error: err, detail: (rawError ?? e).message });
+    };
     raw = netConnect({ host: t.address, port: t.port });
+    raw.on('error', (e: NodeJS.ErrnoException) => {
+      rawError = e;
+      // let TLS report first what it read before the reset (an alert), then the reset itself
+      if (!sock) failed(e);
+      else setImmediate(() => failed(e));
+    });
+    raw.once('end', () => (rawEnded = true));
+    raw.once('close', () => setImmediate(() => failed(Object.assign(new Error('the server closed the connection'), { code: 'ECONNRESET' }))));
     raw.once('connect', () => {
       connectMs = Date.now() - start;
       const ctx = secureContexts();
+      tap = new WireTap(raw!);
       sock = tlsConnect({
-        socket: raw!,
+        socket: tap,
         secureContext: legacy ? ctx.legacy : ctx.chrome,
         rejectUnauthorized: false,
         ...(t.servername ? { servername: t.servername } : {}),
         ALPNProtocols: ['http/1.1'],
       });
+      sock.on('keylog', (line: Buffer) => secrets.push(line.toString('latin1')));
       sock.once('secureConnect', () => {
+        secured = true;
         const s = sock!;
         const protocol = s.getProtocol() ?? undefined;
         const cipher = s.getCipher()?.name;
-        finish({ ok: true, protocol, cipher, kx: kxOf(protocol, cipher), certs: sentChain(s), handshakeMs: Date.now() - start });
+        const kx = kxOf(protocol, cipher);
+        const flight = (flightRead = readServerFlight(tap!.bytes(), secrets));
+        // Node's own view of the chain costs an X509 object per certificate: only when the wire gave nothing
+        const result = { ok: true, ...(protocol ? { protocol } : {}), ...(cipher ? { cipher } : {}), ...(kx ? { kx } : {}), certs: flight.certs.length ? flight.certs : nodeChain(s), handshakeMs: Date.now() - start };
+        if (!flight.certificateRequested) return finish(result);
+        s.removeAllListeners('error');
+        s.on('error', () => {});
+        void clientAuthRequired(s, t, deadline).then((required) =>
+          finish(required ? { ...result, ok: false, clientAuth: 'required' as const, error: 'ERR_BAD_SSL_CLIENT_AUTH_CERT' as const, detail: 'the server refused the request without a client certificate' } : { ...result, clientAuth: 'optional' as const }),
+        );
       });
-      sock.once('error', (e: NodeJS.ErrnoException) => finish({ ok: false, certs: [], error: mapTlsError(e), detail: e.message }));
+      sock.once('error', failed);
     });
-    raw.once('error', (e: NodeJS.ErrnoException) => finish({ ok: false, certs: [], error: mapTlsError(e), detail: e.message }));
   });
 }

@@ -24,7 +24,7 @@ export interface TestOptions {
   system?: boolean;
   /** curl-style "HOST:PORT:ADDR" overrides (ADDR may be [v6]). */
   resolve?: string[];
-  /** Per-URL budget in ms for connect + handshake (and again for the first frame). Default 5000. */
+  /** Per-URL budget in ms: name lookup, handshake, AIA downloads and the first frame all within it. Default 5000. */
   timeoutMs?: number;
   /** How many cameras are probed at once. Default 32. */
   concurrency?: number;
@@ -60,6 +60,10 @@ export interface ChainCert {
   sha256: string;
   /** This certificate is one of the trust anchors in use. */
   trusted: boolean;
+  /** Not sent by the camera: Chrome downloads it from this AIA caIssuers URL. */
+  fetchedFrom?: string;
+  /** Sent, but Chrome can't read it (and leaves it out of the chain): why. */
+  unreadable?: string;
   /** PEM of the certificate (public data; handy for "save the chain"). */
   pem: string;
 }
@@ -83,6 +87,11 @@ export interface ChromeVerdict {
   fix: string;
   /** Other faults that Chrome would report once the first is fixed (most important first). */
   alsoWrong?: { error: string; cause: string }[];
+  /**
+   * What kind of trouble, the same for every camera that has it (a fault id like "missing-intermediate",
+   * "name-mismatch", or the error itself for connection failures): what --html and the summary group by.
+   */
+  reason: string;
 }
 
 export interface TlsInfo {
@@ -102,6 +111,22 @@ export interface TlsInfo {
   /** Milliseconds to TCP connect and to handshake end. */
   connectMs?: number;
   handshakeMs?: number;
+  /**
+   * The camera asked for a client certificate (HTTPS client authentication): "required" when it refuses
+   * a browser without one, "optional" when it answers anyway.
+   */
+  clientAuth?: 'required' | 'optional';
+}
+
+/** One AIA caIssuers download Chrome makes for this camera's chain. */
+export interface AiaInfo {
+  url: string;
+  /** Subject of the certificate whose issuer was downloaded. */
+  for: string;
+  /** Certificates the URL delivered. */
+  certs: number;
+  /** Why it gave nothing usable. */
+  error?: string;
 }
 
 export interface StreamInfo {
@@ -133,8 +158,13 @@ export interface TestResult {
   port: number;
   chrome: ChromeVerdict;
   tls: TlsInfo;
-  /** The certificates as presented (leaf first), then the anchor that closes the path when it wasn't sent. */
+  /**
+   * The certificates as presented (leaf first, in the order sent), then those Chrome downloads (AIA) and
+   * the anchor that closes the path when it wasn't sent.
+   */
   chain: ChainCert[];
+  /** AIA caIssuers downloads Chrome would make (absent when none). */
+  aia?: AiaInfo[];
   findings: Finding[];
   stream: StreamInfo;
   /** Total ms spent on this URL. */

@@ -4,7 +4,7 @@
 // We write one file, lantrust.json, and keep other roots and other policies in it; other files are only
 // read, except that uninstall takes exactly this root out of them.
 import { createHash } from 'node:crypto';
-import { mkdir, readdir, readFile, rm } from 'node:fs/promises';
+import { mkdir, readdir, readFile, rename, rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import { chromePolicy as policyFor } from '../pack/policy.js';
 import { exists, result, unavailable, writable, type AddOptions, type Detection, type RootCert, type StoreAdapter, type StoreEnv, type StoreResult } from './common.js';
@@ -43,13 +43,27 @@ function without(p: Policy, cert: RootCert): Policy {
   return out;
 }
 
-async function readPolicy(file: string): Promise<Policy | undefined> {
+type Read = { policy: Policy } | { missing: true } | { broken: string };
+
+/** A policy file: its object, or that there is none, or why Chrome can't use it (it ignores such files). */
+async function readPolicyFile(file: string): Promise<Read> {
+  let text: string;
   try {
-    const v: unknown = JSON.parse(await readFile(file, 'utf8'));
-    return v && typeof v === 'object' && !Array.isArray(v) ? (v as Policy) : undefined;
-  } catch {
-    return undefined;
+    text = await readFile(file, 'utf8');
+  } catch (e) {
+    return (e as NodeJS.ErrnoException).code === 'ENOENT' ? { missing: true } : { broken: `unreadable (${(e as NodeJS.ErrnoException).code ?? 'error'})` };
   }
+  try {
+    const v: unknown = JSON.parse(text);
+    return v && typeof v === 'object' && !Array.isArray(v) ? { policy: v as Policy } : { broken: 'not a JSON object' };
+  } catch (e) {
+    return { broken: `not valid JSON: ${(e as Error).message.split('\n')[0]}` };
+  }
+}
+
+async function readPolicy(file: string): Promise<Policy | undefined> {
+  const r = await readPolicyFile(file);
+  return 'policy' in r ? r.policy : undefined;
 }
 
 async function writePolicy(file: string, p: Policy): Promise<void> {
@@ -123,7 +137,23 @@ export async function add(cert: RootCert, env: StoreEnv, opts: AddOptions = {}):
   const out: StoreResult[] = [];
   for (const dir of d.paths!) {
     const file = join(dir, POLICY_FILE);
-    const current = (await readPolicy(file)) ?? {};
+    const read = await readPolicyFile(file);
+    if ('broken' in read && (await exists(file)) && !(await writable(dir))) {
+      out.push(result(self, { path: dir, needsRoot: true, message: NEEDS_ROOT }));
+      continue;
+    }
+    // Our own file, damaged (Chrome ignores it): keep it under a name Chrome doesn't read, and say so.
+    let kept = '';
+    if ('broken' in read) {
+      kept = `${file}.broken-${new Date().toISOString().replace(/[:.]/g, '-')}`;
+      try {
+        await rename(file, kept);
+      } catch (e) {
+        out.push(result(self, { path: dir, error: true, message: `${file} is ${read.broken}, and lantrust could not set it aside (${(e as NodeJS.ErrnoException).code ?? 'error'}); fix or remove it, then install again.` }));
+        continue;
+      }
+    }
+    const current = 'policy' in read ? read.policy : {};
     const mine = entryFor(current, cert);
     if (mine && mine.key === wantedEntry.key && JSON.stringify(mine.constraints) === JSON.stringify(wantedEntry.constraints)) {
       out.push(result(self, { path: dir, installed: true, message: `already in ${file}${words(mine.constraints)}; nothing changed.` }));
@@ -144,7 +174,8 @@ export async function add(cert: RootCert, env: StoreEnv, opts: AddOptions = {}):
     for (const k of KEYS) if (wanted[k]) next[k] = [...((next[k] as unknown[] | undefined) ?? []), ...(wanted[k] as unknown[])];
     await mkdir(dir, { recursive: true });
     await writePolicy(file, next);
-    out.push(result(self, { path: dir, installed: true, changed: true, message: `${mine ? 'updated' : 'wrote'} ${file} (${wantedEntry.key}${words(wantedEntry.constraints)}); restart Chrome to apply it.` }));
+    const note = 'broken' in read ? ` The old file was ${read.broken}, so Chrome ignored it; it is kept as ${kept}.` : '';
+    out.push(result(self, { path: dir, installed: true, changed: true, message: `${mine ? 'updated' : 'wrote'} ${file} (${wantedEntry.key}${words(wantedEntry.constraints)}); restart Chrome to apply it.${note}` }));
   }
   return out;
 }

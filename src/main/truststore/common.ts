@@ -175,7 +175,7 @@ export function tilde(p: string, env: StoreEnv): string {
 /** Builds the RootCert the adapters handle from a parsed certificate. */
 export function rootCert(der: Buffer, info: CertInfo): RootCert {
   const sha256 = info.sha256.replace(/:/g, '').toLowerCase();
-  const o = /(?:^|, )O=([^,]*)/.exec(info.subject)?.[1];
+  const o = info.organization;
   const name = info.commonName ?? o ?? 'root';
   // NSS reads "token:nickname", so no colons; keep it short and printable.
   const words = `${o && !name.includes(o) ? `${o} ` : ''}${name}`.replace(/[:\\"\x00-\x1f]/g, ' ').replace(/\s+/g, ' ').trim().slice(0, 60);

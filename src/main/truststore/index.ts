@@ -52,6 +52,8 @@ export interface InstallOptions extends RootOptions {
   permitCidr?: string[];
   /** Accept a root without (sufficient) name constraints. */
   allowUnconstrained?: boolean;
+  /** Old roots (DER) this one replaces: removed (by SHA-256) from the same stores after the install. */
+  replaces?: Buffer[];
 }
 
 export interface RootSummary {
@@ -166,6 +168,22 @@ export async function installRoot(opts: InstallOptions): Promise<InstallReport> 
     stores.push(...(await ADAPTERS[id].add(cert, env, { ...(opts.permitDns ? { permitDns: opts.permitDns } : {}), ...(opts.permitCidr ? { permitCidr: opts.permitCidr } : {}), create: explicit })));
   }
   if (!ids.length) notes.push('No trust store was found on this machine; choose one with --store.');
+  // Rotation: the old roots leave exactly the stores the new one went to; nothing else is touched.
+  for (const der of opts.replaces ?? []) {
+    const old = await loadRoot(der);
+    if (old.sha256 === cert.sha256) continue;
+    const gone: string[] = [];
+    const failed: string[] = [];
+    for (const id of ids) {
+      for (const r of await ADAPTERS[id].remove(old, env)) {
+        if (r.changed) gone.push(r.title);
+        if (r.error || r.needsRoot) failed.push(`${r.title}: ${r.message.replace(/\.$/, '')}`);
+      }
+    }
+    const name = old.info.commonName ?? old.info.subject;
+    if (gone.length) notes.push(`Removed the replaced root "${name}" from ${[...new Set(gone)].join(', ')}.`);
+    if (failed.length) notes.push(`Could not remove the replaced root "${name}" everywhere (${failed.join('; ')}).`);
+  }
   return { root: summary(cert), stores, notes, findings };
 }
 

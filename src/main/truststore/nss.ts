@@ -88,6 +88,18 @@ const trusted = (trust: string) => /[CT]/.test(trust.split(',')[0] ?? '');
 
 type Who = Pick<StoreAdapter, 'id' | 'title'>;
 
+/**
+ * Our nickname, or "NAME #2", "#3"... when an unrelated certificate already uses it: NSS would
+ * otherwise refuse the add (SEC_ERROR_ADDING_CERT), or file ours under someone else's name.
+ */
+async function freeNickname(certutil: string, db: string, nickname: string): Promise<string> {
+  const taken = new Set((await nssList(certutil, db)).map((e) => e.nickname));
+  for (let n = 1; ; n++) {
+    const candidate = n === 1 ? nickname : `${nickname} #${n}`;
+    if (!taken.has(candidate)) return candidate;
+  }
+}
+
 export async function nssHasIn(who: Who, certutil: string, dir: string, cert: RootCert, env: StoreEnv): Promise<StoreResult> {
   const db = await nssDbSpec(dir);
   const path = tilde(dir, env);
@@ -110,7 +122,7 @@ export async function nssAddTo(who: Who, certutil: string, dir: string, cert: Ro
     const e = await nssFind(certutil, db, cert);
     if (e && trusted(e.trust)) return result(who, { path: dir, installed: true, message: `already trusted in ${path} as "${e.nickname}"; nothing changed.` });
     // NSS keeps one copy per certificate: a present but untrusted copy gets trust flags, not a second entry.
-    const r = e ? await run(certutil, ['-d', db, '-M', '-n', e.nickname, '-t', TRUST]) : await run(certutil, ['-d', db, '-A', '-t', TRUST, '-n', cert.nickname, '-a'], { input: cert.pem });
+    const r = e ? await run(certutil, ['-d', db, '-M', '-n', e.nickname, '-t', TRUST]) : await run(certutil, ['-d', db, '-A', '-t', TRUST, '-n', await freeNickname(certutil, db, cert.nickname), '-a'], { input: cert.pem });
     if (r.code !== 0) return result(who, { path: dir, error: true, message: `certutil could not add the root to ${path}: ${lastLine(r.stderr)}.` });
     const after = await nssFind(certutil, db, cert);
     if (!after || !trusted(after.trust)) return result(who, { path: dir, error: true, message: `certutil reported success but the root is not trusted in ${path}.` });

@@ -10,12 +10,11 @@ import { join } from 'node:path';
 import { psQuote, type Scope } from '../pack/powershell.js';
 import { type StoreEnv } from './common.js';
 import { run } from '../run.js';
-import { powershellPath } from './windows.js';
+import { encodedArgs, fromMemoryCommand, powershellPath, TAMPERED_EXIT } from './windows.js';
+
+export { encodeCommand, encodedArgs, TAMPERED_EXIT } from './windows.js';
 
 export const DECLINED = 'Windows did not get administrator approval; nothing was changed.';
-
-/** Exit code of the elevated command when the script on disk is not the one we wrote. */
-export const TAMPERED_EXIT = 97;
 
 export interface ElevatedPlan {
   kind: 'install' | 'uninstall';
@@ -29,28 +28,8 @@ export interface ElevatedPlan {
 
 /** The PowerShell the elevated process runs: read once, check the hash, run from memory with the pack's parameters. */
 export function innerCommand(p: ElevatedPlan): string {
-  if (!/^[0-9a-f]{64}$/.test(p.scriptSha256)) throw new Error('scriptSha256 must be 64 lower-case hex digits');
   const params = `-Scope ${psQuote(p.scope)}${p.kind === 'install' ? ' -Browsers' : ''} -LogPath ${psQuote(p.logPath)}`;
-  return [
-    "$ErrorActionPreference = 'Stop'",
-    `$b = [System.IO.File]::ReadAllBytes(${psQuote(p.scriptPath)})`,
-    '$h = [System.Security.Cryptography.SHA256]::Create()',
-    "$hex = [System.BitConverter]::ToString($h.ComputeHash($b)).Replace('-', '').ToLowerInvariant()",
-    `if ($hex -ne '${p.scriptSha256}') { exit ${TAMPERED_EXIT} }`,
-    // The scripts are ASCII (toScriptFile); they end with `exit 0|1`, which ends this process with that code.
-    `& ([scriptblock]::Create([System.Text.Encoding]::ASCII.GetString($b))) ${params}`,
-    'exit 1',
-  ].join('\n');
-}
-
-/** -EncodedCommand's format: base64 of UTF-16LE. Only [A-Za-z0-9+/=] ever reaches a command line. */
-export function encodeCommand(script: string): string {
-  return Buffer.from(script, 'utf16le').toString('base64');
-}
-
-/** Arguments for powershell.exe / pwsh running `script`. */
-export function encodedArgs(script: string): string[] {
-  return ['-NoProfile', '-NonInteractive', '-EncodedCommand', encodeCommand(script)];
+  return fromMemoryCommand({ scriptPath: p.scriptPath, scriptSha256: p.scriptSha256, params });
 }
 
 /**
@@ -66,7 +45,7 @@ export function launcherCommand(o: { exe: string; inner: string; elevate: boolea
     `$psi.Arguments = '${encodedArgs(o.inner).join(' ')}'`,
     ...(o.elevate
       ? ['$psi.UseShellExecute = $true', "$psi.Verb = 'runas'", '$psi.WindowStyle = [System.Diagnostics.ProcessWindowStyle]::Hidden']
-      : ['$psi.UseShellExecute = $false']),
+      : ['$psi.UseShellExecute = $false', '$psi.CreateNoWindow = $true']),
     'try {',
     '    $p = [System.Diagnostics.Process]::Start($psi)',
     '    $null = $p.Handle',

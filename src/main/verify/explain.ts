@@ -1,5 +1,5 @@
 // Plain-English cause and fix for a verdict, written for THIS camera (its name, its certificate).
-import type { ParsedCert } from '../cert/describe.js';
+import type { ParsedCert, PublicKeyInfo } from '../cert/describe.js';
 import type { NetError } from './net-errors.js';
 import type { CertVerdict } from './verdict.js';
 import type { Fault } from './rules.js';
@@ -44,13 +44,20 @@ function faultWords(f: Fault, v: CertVerdict, host: string, label: string, ancho
         : { cause: `this PC doesn't trust the root "${c?.info.commonName ?? c?.info.subject}" that the camera's certificate chains to`, fix: 'run the company root installer on this PC (or test with --root root.pem to see the verdict once it is trusted)' };
     case 'missing-intermediate': {
       const issuer = c?.info.issuer ?? '?';
-      return anchorsGiven
-        ? {
-            cause: `the camera sends only ${f.at === 0 ? 'its own certificate' : 'part of its chain'}, issued by "${issuer}", which is not a trusted root (and Chrome does not fetch missing intermediates)`,
-            fix: `if "${issuer}" is your company's intermediate, upload ${label}.chain.pem (certificate plus intermediates) to the camera; otherwise re-issue the camera's certificate from the company CA`,
-          }
-        : { cause: `this PC doesn't trust the company root that issued the camera's certificate (issuer "${issuer}")`, fix: 'run the company root installer on this PC (or test with --root root.pem to see the verdict once it is trusted)' };
+      if (!anchorsGiven) return { cause: `this PC doesn't trust the company root that issued the camera's certificate (issuer "${issuer}")`, fix: 'run the company root installer on this PC (or test with --root root.pem to see the verdict once it is trusted)' };
+      const tried = v.aia.filter((a) => a.for === c?.info.subject);
+      const fetch = tried.length
+        ? `; Chrome tried to download it from ${tried.map((a) => `${a.url}, which ${a.error ?? 'gave no issuer that leads to a trusted root'}`).join('; and from ')}`
+        : c?.info.caIssuers?.length
+          ? ''
+          : ', and the certificate names no address to download it from (AIA)';
+      return {
+        cause: `the camera sends only ${f.at === 0 ? 'its own certificate' : 'part of its chain'}, issued by "${issuer}", which is not a trusted root${fetch}`,
+        fix: `if "${issuer}" is your company's intermediate, upload ${label}.chain.pem (certificate plus intermediates) to the camera; otherwise re-issue the camera's certificate from the company CA`,
+      };
     }
+    case 'issuer-name':
+      return { cause: `${who(path, f.at)} names the issuer "${c?.info.issuer}", but the certificate above it in the chain is "${path[f.at + 1]?.info.subject}"${v.path.fetched?.get(path[f.at + 1]!) ? ` (downloaded from ${v.path.fetched.get(path[f.at + 1]!)})` : ''}`, fix: `upload ${label}.chain.pem with the right intermediate to the camera` };
     case 'bad-signature':
       return { cause: `${who(path, f.at)} was not signed by the certificate above it in the chain (wrong or re-made CA)`, fix: `re-issue ${label}'s certificate from the current company CA and upload ${label}.chain.pem` };
     case 'policy-constraints':
@@ -100,7 +107,9 @@ function faultWords(f: Fault, v: CertVerdict, host: string, label: string, ancho
 export function explainVerdict(v: CertVerdict, host: string, label: string, anchorsGiven: number): Words & { also: { error: string; cause: string }[] } {
   if (v.error === 'OK') {
     const a = v.path.anchor;
-    return { cause: `the certificate chains to the trusted root "${a?.cert.info.commonName ?? a?.cert.info.subject ?? '?'}" (${a?.anchor.source ?? '?'}) and names ${v.host.ok ? v.host.by : host}`, fix: 'nothing to do', also: [] };
+    const fetched = [...(v.path.fetched ?? [])].map(([c, url]) => `"${c.info.commonName ?? c.info.subject}" downloaded from ${url}`);
+    const via = fetched.length ? ` through the intermediate ${fetched.join(' and ')} (the camera doesn't send it)` : '';
+    return { cause: `the certificate chains to the trusted root "${a?.cert.info.commonName ?? a?.cert.info.subject ?? '?'}" (${a?.anchor.source ?? '?'})${via} and names ${v.host.ok ? v.host.by : host}`, fix: 'nothing to do', also: [] };
   }
   const [first, ...rest] = v.faults;
   const w = faultWords(first!, v, host, label, anchorsGiven);
@@ -121,8 +130,43 @@ const STATUS_ERR: Record<string, NetError> = {
   path: 'ERR_CERT_INVALID',
 };
 
+/** What the handshake showed beyond the error: for causes that name the real trouble. */
+export interface ConnectionClues {
+  /** A legacy handshake (TLS 1.0+, any cipher) worked: what it negotiated, and the leaf's key. */
+  legacy?: { protocol: string; cipher: string; key?: PublicKeyInfo };
+  /** The first bytes the server sent. */
+  firstBytes?: Buffer;
+  /** The RSA key exchange was negotiated (keyUsage needs keyEncipherment rather than digitalSignature). */
+  rsaKeyExchange?: boolean;
+}
+
+/** A key Chrome never accepts in a TLS handshake (it offers only ECDSA P-256/P-384 and RSA PKCS#1/PSS-with-rsaEncryption signatures), named; else undefined. */
+export function unusableKey(k: PublicKeyInfo): string | undefined {
+  if (k.type === 'Ed25519' || k.type === 'Ed448' || k.type === 'DSA') return k.type;
+  if (k.type === 'RSA' && k.pss) return 'RSA-PSS (id-RSASSA-PSS)';
+  if (k.type === 'EC' && k.curve !== 'prime256v1' && k.curve !== 'secp384r1') return `EC ${k.curve === 'secp521r1' ? 'P-521' : (k.curve ?? 'unknown curve')}`;
+  return undefined;
+}
+
+function legacyWords(l: NonNullable<ConnectionClues['legacy']>): Words {
+  const old = l.protocol === 'TLSv1' ? 'TLS 1.0' : l.protocol === 'TLSv1.1' ? 'TLS 1.1' : undefined;
+  if (old) return { cause: `the camera only speaks ${old}, which Chrome refuses`, fix: `Chrome refuses ${old}: update the camera's firmware and enable TLS 1.2 in its HTTPS settings` };
+  const bad = l.key && unusableKey(l.key);
+  if (bad) {
+    return { cause: `the camera's certificate has an ${bad} key, which Chrome does not accept in a TLS handshake (it takes EC P-256/P-384 and RSA)`, fix: 'make a new EC P-256 (or RSA 2048) key on the camera and issue it a certificate for that key (lantrust ca sign --csr)' };
+  }
+  return { cause: `the camera offers only ${l.cipher} (${l.protocol}), a cipher suite Chrome no longer accepts`, fix: "update the camera's firmware and enable ECDHE with AES-GCM (TLS 1.2) or TLS 1.3 in its HTTPS settings" };
+}
+
 /** Words for failures before any certificate: connection and TLS errors. */
-export function explainConnection(error: NetError, host: string, port: number, detail: string | undefined, legacy?: { protocol: string; cipher: string }): Words {
+export function explainConnection(error: NetError, host: string, port: number, detail: string | undefined, clues: ConnectionClues = {}): Words {
+  const head = clues.firstBytes?.subarray(0, 8).toString('latin1') ?? '';
+  if (error === 'ERR_SSL_PROTOCOL_ERROR' && head.startsWith('SSH-')) {
+    return { cause: `port ${port} on ${host} speaks SSH, not HTTPS (it greeted with "${clues.firstBytes!.toString('latin1').split('\r')[0]!.replace(/[^\x20-\x7e]/g, '')}")`, fix: "use the camera's HTTPS port in the URL (443 unless it was changed)" };
+  }
+  if (error === 'ERR_SSL_PROTOCOL_ERROR' && head.startsWith('HTTP/')) {
+    return { cause: `port ${port} on ${host} speaks plain HTTP, not HTTPS`, fix: `enable HTTPS on the camera and use its HTTPS port, or use http://${host}:${port}/ if plain HTTP is meant (an https page can't embed it)` };
+  }
   switch (error) {
     case 'ERR_CONNECTION_REFUSED':
       return { cause: `nothing is listening on ${host} port ${port} (connection refused)`, fix: `check that HTTPS is enabled on the camera and that ${port} is its HTTPS port` };
@@ -138,15 +182,30 @@ export function explainConnection(error: NetError, host: string, port: number, d
     case 'ERR_NAME_NOT_RESOLVED':
       return { cause: `the name ${host} does not resolve to an address`, fix: 'add a DNS record for the camera (or use --resolve HOST:PORT:ADDR to test before DNS is ready)' };
     case 'ERR_SSL_VERSION_OR_CIPHER_MISMATCH':
-      return legacy
-        ? {
-            cause: `the camera only speaks ${legacy.protocol === 'TLSv1' ? 'TLS 1.0' : legacy.protocol === 'TLSv1.1' ? 'TLS 1.1' : `${legacy.protocol} with ${legacy.cipher}`}, which Chrome refuses`,
-            fix: `Chrome refuses ${legacy.protocol === 'TLSv1' ? 'TLS 1.0' : legacy.protocol === 'TLSv1.1' ? 'TLS 1.1' : 'that cipher'}: update the camera's firmware and enable TLS 1.2 in its HTTPS settings`,
-          }
-        : { cause: `the camera and Chrome share no TLS version or cipher (${detail ?? 'handshake refused'})`, fix: "update the camera's firmware and enable TLS 1.2 or 1.3 with modern ciphers" };
+      return clues.legacy ? legacyWords(clues.legacy) : { cause: `the camera and Chrome share no TLS version or cipher (${detail ?? 'handshake refused'})`, fix: "update the camera's firmware and enable TLS 1.2 or 1.3 with modern ciphers" };
     case 'ERR_SSL_KEY_USAGE_INCOMPATIBLE':
-      return { cause: "the camera's RSA certificate has a keyUsage without digitalSignature, which Chrome requires for ECDHE and TLS 1.3", fix: 're-issue the certificate with keyUsage digitalSignature, keyEncipherment (lantrust ca issue does)' };
+      return clues.rsaKeyExchange
+        ? { cause: "the camera's certificate has a keyUsage without keyEncipherment, which Chrome requires for the RSA key exchange the camera chose", fix: 're-issue the certificate with keyUsage digitalSignature, keyEncipherment (lantrust ca issue does)' }
+        : { cause: "the camera's certificate has a keyUsage without digitalSignature, which Chrome requires for ECDHE and TLS 1.3", fix: 're-issue the certificate with keyUsage digitalSignature (and keyEncipherment for RSA; lantrust ca issue does)' };
+    case 'ERR_BAD_SSL_CLIENT_AUTH_CERT':
+      return {
+        cause: 'the camera requires a client certificate: HTTPS client authentication is on',
+        fix: "switch off client certificate authentication in the camera's HTTPS settings, or install on every PC a client certificate the camera accepts (Chrome then asks which one to use)",
+      };
     default:
       return { cause: `the TLS handshake with ${host} failed (${detail ?? error})`, fix: 'check that this is an HTTPS port; restart the camera; update its firmware if it persists' };
+  }
+}
+
+/** Words for a leaf certificate Chrome can't read: at which stage, and why (a DER rule it breaks). */
+export function explainUnreadable(error: NetError, why: string, label: string): Words {
+  const fix = `re-issue the camera's certificate with a tool that writes DER (lantrust ca issue --name ${label}, or lantrust ca sign --csr for a key made on the camera) and upload it`;
+  switch (error) {
+    case 'ERR_SSL_PROTOCOL_ERROR':
+      return { cause: `the camera's certificate is not valid DER (${why}), so Chrome's TLS code stops reading it during the handshake`, fix };
+    case 'ERR_SSL_SERVER_CERT_BAD_FORMAT':
+      return { cause: `the camera's certificate is not valid DER (${why}): the handshake completes, but Chrome can't read the certificate`, fix };
+    default:
+      return { cause: `Chrome's certificate verifier can't read the camera's certificate: ${why}`, fix };
   }
 }

@@ -6,7 +6,7 @@ import { checkNames, type ConstraintSet } from '../constraints/model.js';
 import { parseCidr, ipInCidr, ipToBytes } from '../constraints/cidr.js';
 import { dnsWithin } from '../constraints/dns.js';
 import { EXT } from '../cert/oids.js';
-import type { CandidatePath } from './path.js';
+import { namedIssuer, type CandidatePath } from './path.js';
 
 /** Chrome's cert status bits that we model, most serious first (MapCertStatusToNetError's order). */
 export const STATUS_ORDER = ['INVALID', 'AUTHORITY_INVALID', 'COMMON_NAME_INVALID', 'NAME_CONSTRAINT_VIOLATION', 'WEAK_SIGNATURE_ALGORITHM', 'WEAK_KEY', 'DATE_INVALID'] as const;
@@ -17,6 +17,7 @@ export type FaultId =
   | 'untrusted-root'
   | 'missing-intermediate'
   | 'bad-signature'
+  | 'issuer-name'
   | 'policy-constraints'
   | 'name-constraints'
   | 'not-a-ca'
@@ -62,6 +63,8 @@ export function pathFaults(p: CandidatePath, now: Date): Fault[] {
     const c = certs[i]!;
     const isAnchor = anchored && i === last;
     const info = c.info;
+    // each certificate names the next one as its issuer (a downloaded certificate need not)
+    if (i < last && !namedIssuer(c, certs[i + 1]!)) f.push({ id: 'issuer-name', status: 'path', at: i });
     // signatures: each cert by the next one's key (the anchor's own self-signature is not checked)
     if (i < last) {
       let ok = false;
@@ -129,11 +132,16 @@ export function outerFaults(p: CandidatePath, host: string, match: { ok: boolean
   return f;
 }
 
-/** The set of status bits Chrome ends up with for these faults. */
-export function statusOf(path: Fault[], outer: Fault[]): Set<CertStatus> {
+/**
+ * The set of status bits Chrome ends up with for these faults. A path that reaches no trusted root is
+ * never verified (path_builder.cc): its only path error is "no issuer found", AUTHORITY_INVALID; the
+ * other faults found on it are for the helpdesk, not for Chrome's verdict.
+ */
+export function statusOf(path: Fault[], outer: Fault[], anchored = true): Set<CertStatus> {
   const s = new Set<CertStatus>();
-  for (const f of path) if (f.status !== 'path') s.add(f.status);
-  if (path.length && s.size === 0) s.add('INVALID');
+  if (!anchored) s.add('AUTHORITY_INVALID');
+  else for (const f of path) if (f.status !== 'path') s.add(f.status);
+  if (anchored && path.length && s.size === 0) s.add('INVALID');
   for (const f of outer) if (f.status !== 'path') s.add(f.status);
   return s;
 }
