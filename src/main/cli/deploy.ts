@@ -120,6 +120,8 @@ export async function run(args: string[]): Promise<number> {
     rows = [
       {
         name: values.name ?? '',
+        url: positionals[0]!,
+        address: t.host,
         ip: [...(t.isIp ? [t.host] : []), ...(values.ip ?? [])],
         dns: [...(t.isIp ? [] : [t.host]), ...(values.dns ?? [])],
         ...(t.port !== 443 ? { port: t.port } : {}),

@@ -18,7 +18,7 @@ export async function deployDemoCamera(ctx: DemoContext): Promise<void> {
   ctx.say(`$ lantrust deploy --dir ${ctx.caDir} https://${ctx.cameraHost}:${port}/ --name ${ctx.cameraLabel} --ip 127.0.0.1 --user ${ctx.cameraUser} --password-file ${ctx.cameraPasswordFile} --trust-current-cert`);
   const report = await deploy({
     dir: ctx.caDir,
-    rows: [{ name: ctx.cameraLabel, ip: ['127.0.0.1'], dns: [ctx.cameraHost], address: '127.0.0.1', port, user: ctx.cameraUser, password }],
+    rows: [{ name: ctx.cameraLabel, url: `https://${ctx.cameraHost}:${port}/`, ip: ['127.0.0.1'], dns: [ctx.cameraHost], address: '127.0.0.1', port, user: ctx.cameraUser, password }],
     passphrase: null,
     // First contact: the demo camera's factory certificate is, by construction, the one we just started.
     trustCurrentCert: true,

@@ -22,6 +22,8 @@ export type * from './types.js';
 /** One camera as the devices list (or the command line) gives it, with its password read. */
 export interface DeployRow extends Omit<CsvDevice, 'line' | 'passwordFile'> {
   line?: number;
+  /** The camera's URL as the user gave it (reports); default https://FIRST-NAME[:PORT]/. */
+  url?: string;
   password?: string;
   /** Path of a stream or image to fetch one frame from after the switch (a frame is then required). */
   streamPath?: string;
@@ -88,7 +90,7 @@ export async function deploy(opts: DeployOptions): Promise<DeployReport> {
       const host = device.ip[0] ?? device.dns[0]!;
       const address = row.address ?? host;
       const port = row.port ?? 443;
-      const url = `https://${host.includes(':') ? `[${host}]` : host}${port === 443 ? '' : `:${port}`}/`;
+      const url = row.url ?? `https://${host.includes(':') ? `[${host}]` : host}${port === 443 ? '' : `:${port}`}/`;
       targets.push({ i, t: { device, address, host, port, url, ...(row.user !== undefined ? { user: row.user } : {}), ...(row.password !== undefined ? { password: row.password } : {}), ...(row.streamPath ? { streamPath: row.streamPath } : {}), ...(row.line !== undefined ? { line: row.line } : {}) } });
     } catch (e) {
       if (!(e instanceof UserError)) throw e;
