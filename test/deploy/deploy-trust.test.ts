@@ -136,15 +136,17 @@ describe('bad input', () => {
     expect(r.stdout + r.stderr).not.toContain(CAM_PASSWORD);
   });
 
-  it('without an account, with Basic auth, a non-Axis device and firmware too old: each says so', async () => {
+  it('without an account, with Basic or SHA-256 Digest auth, a non-Axis device and firmware too old: each says so', async () => {
     const noAccount = await current().camera();
     const basic = await current().camera({ auth: { scheme: 'basic', user: 'root', password: CAM_PASSWORD } });
+    const sha = await current().camera({ auth: { scheme: 'digest', user: 'root', password: CAM_PASSWORD, algorithm: 'SHA-256' } });
     const printer = await current().camera({ vapix: false });
     const old = await current().camera({ firmware: 'firmware-6' });
-    const csv = current().csv([{ name: 'basic', cam: basic }, { name: 'printer', cam: printer }, { name: 'old', cam: old }], 'mixed.csv');
+    const csv = current().csv([{ name: 'basic', cam: basic }, { name: 'sha', cam: sha }, { name: 'printer', cam: printer }, { name: 'old', cam: old }], 'mixed.csv');
     const r = await current().deploy(['--from', csv, ...creds(), '--trust-current-cert', '--json']);
-    const [b, p, o] = r.json!.results;
+    const [b, s2, p, o] = r.json!.results;
     expect(b).toMatchObject({ action: 'deployed', verdict: 'net::OK' });
+    expect(s2).toMatchObject({ action: 'deployed', verdict: 'net::OK' });
     expect(p!.error).toBe("printer: it does not speak VAPIX (no /config/discover, /vapix/services or param.cgi): it is not an Axis camera, or not one lantrust can reach; install its certificate with the vendor's tool");
     expect(o!.error).toBe('old: this firmware is too old for automatic deploy: upload old.p12 by hand at Settings > System > Security (or update AXIS OS, then run deploy again)');
     const none = await current().deploy(['--dir', current().dir, `https://127.0.0.1:${noAccount.port}/`, '--name', 'porch', '--dns', 'porch.cams.demo.test', '--trust-current-cert', '--json']);

@@ -18,6 +18,7 @@ const dir = tempDir('lantrust-sim-');
 
 let cam: SimAxisCamera;
 let basic: SimAxisCamera;
+let sha256: SimAxisCamera;
 
 /** curl against the camera (async: the camera runs in this process). */
 async function curl(args: string[]): Promise<{ status: number; body: string }> {
@@ -29,14 +30,16 @@ async function curl(args: string[]): Promise<{ status: number; body: string }> {
 beforeAll(async () => {
   cam = await startAxisCamera({ auth: { scheme: 'digest', user: 'root', password: 'pa"ss word' } });
   basic = await startAxisCamera({ auth: { scheme: 'basic', user: 'admin', password: 'secret' } });
+  sha256 = await startAxisCamera({ auth: { scheme: 'digest', user: 'root', password: 'pw', algorithm: 'SHA-256' } });
 });
 afterAll(async () => {
   await cam?.close();
   await basic?.close();
+  await sha256?.close();
 });
 
 describe('the simulated camera, seen by curl and OpenSSL', () => {
-  it('asks for Digest; curl --digest gets in with the right password, not with a wrong one; Basic when configured', async () => {
+  it('asks for Digest (MD5, or SHA-256 when configured); curl --digest gets in with the right password, not with a wrong one; Basic when configured', async () => {
     const none = await curl([`${cam.url}config/discover`]);
     expect(none.status).toBe(401);
     expect((await curl(['--digest', '-u', 'root:wrong', `${cam.url}config/discover`])).status).toBe(401);
@@ -45,6 +48,8 @@ describe('the simulated camera, seen by curl and OpenSSL', () => {
     expect(JSON.parse(ok.body).apis.cert.v1).toMatchObject({ rest_api: '/config/rest/cert/v1', state: 'released' });
     expect((await curl(['--basic', '-u', 'admin:secret', `${basic.url}config/discover`])).status).toBe(200);
     expect((await curl(['--basic', '-u', 'admin:nope', `${basic.url}config/discover`])).status).toBe(401);
+    expect((await curl(['--digest', '-u', 'root:pw', `${sha256.url}config/discover`])).status).toBe(200);
+    expect((await curl(['--digest', '-u', 'root:px', `${sha256.url}config/discover`])).status).toBe(401);
     // Streams are open to anonymous viewers, as intranet pages embed them.
     expect((await curl(['-o', '/dev/null', `${cam.url}axis-cgi/jpg/image.cgi`])).status).toBe(200);
   });

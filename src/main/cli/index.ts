@@ -48,6 +48,7 @@ Start here:
   lantrust ca init --dir ca --name "Acme" --permit-dns cams.acme.example --permit-cidr 192.168.0.0/16
   lantrust check-root ca/root.pem
   lantrust test https://192.168.1.50/ --root ca/root.pem
+  lantrust deploy --dir ca --from devices.csv --user root --password-file cam-pass.txt --trust-current-cert
 `;
 
 export async function main(argv: string[]): Promise<number> {

@@ -1,4 +1,5 @@
-// The simulated camera's HTTP authentication, server side: Digest (RFC 7616, MD5 as Axis offers it, qop=auth,
+// The simulated camera's HTTP authentication, server side: Digest (RFC 7616, MD5 as Axis offers it or
+// SHA-256, qop=auth,
 // nonces that expire and die with a reboot, replayed requests refused) as Axis cameras ask for by
 // default, or Basic (RFC 7617) when configured. Written independently of lantrust's client; the tests
 // check it against curl as a second implementation.
@@ -10,6 +11,8 @@ export interface AuthConfig {
   user: string;
   password: string;
   realm?: string;
+  /** Digest hash offered in the challenge (Axis offers MD5; RFC 7616 adds SHA-256). */
+  algorithm?: 'MD5' | 'SHA-256';
 }
 
 export type AuthResult = 'ok' | 'missing' | 'wrong' | 'stale';
@@ -52,7 +55,7 @@ export class ServerAuth {
   challenge(stale = false): string[] {
     if (this.config.scheme === 'basic') return [`Basic realm="${this.realm}"`];
     const n = this.nonce();
-    return [`Digest realm="${this.realm}", nonce="${n}", algorithm=MD5, qop="auth"${stale ? ', stale=true' : ''}`];
+    return [`Digest realm="${this.realm}", nonce="${n}", algorithm=${this.config.algorithm ?? 'MD5'}, qop="auth"${stale ? ', stale=true' : ''}`];
   }
 
   check(req: IncomingMessage): AuthResult {
@@ -65,7 +68,7 @@ export class ServerAuth {
     if (!/^Digest /i.test(h)) return 'missing';
     const p = params(h.slice(7));
     const algorithm = (p.algorithm ?? 'MD5').toUpperCase();
-    const hashName = algorithm === 'MD5' ? 'md5' : algorithm === 'SHA-256' ? 'sha256' : undefined;
+    const hashName = algorithm !== (this.config.algorithm ?? 'MD5') ? undefined : algorithm === 'MD5' ? 'md5' : 'sha256';
     if (!hashName || p.realm !== this.realm || p.qop !== 'auth' || !p.nonce || !p.cnonce || !p.nc || !p.response) return 'wrong';
     if (p.uri !== req.url) return 'wrong';
     let t: string;
