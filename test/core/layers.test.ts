@@ -28,6 +28,13 @@ describe('layers', () => {
     expect(offenders).toEqual([]);
   });
 
+  it('certificate reading and name constraints stand alone: cert/ and constraints/ import only each other', () => {
+    const low = all.filter((f) => f.startsWith('cert/') || f.startsWith('constraints/'));
+    expect(low.length).toBeGreaterThan(5);
+    const offenders = low.flatMap((f) => imports(join(SRC, f)).filter((s) => s.startsWith('.') && !/^\.\/|^\.\.\/(cert|constraints)\/|^\.\.\/errors\.js$/.test(s)).map((s) => `${f} -> ${s}`));
+    expect(offenders).toEqual([]);
+  });
+
   it('only the Electron entry points import electron', () => {
     const users = all.filter((f) => imports(join(SRC, f)).includes('electron'));
     expect(users.sort()).toEqual(['electron.ts', 'preload.cts']);

@@ -42,6 +42,20 @@ beforeAll(async () => {
   ]);
   chrome = c;
   ours = new Map(o.map((r) => [r.url, r]));
+  // A few endings depend on timing inside Chromium itself (a TLS 1.3 server that refuses the client's
+  // empty certificate after Chromium has sent its request: the alert or the closed socket may come
+  // first). Where Chromium's first answer differs from lantrust's, ask it twice more and take the
+  // answer it gives most often: still Chromium's verdict, not a single coin toss.
+  const differ = urls.filter((u) => chrome.get(u) !== ours.get(u)?.chrome.error);
+  if (differ.length && differ.length <= 10) {
+    const again = [await chromeVerdicts(differ, { home: nss.home, hostRules: 'MAP *.test 127.0.0.1', concurrency: 1 }), await chromeVerdicts(differ, { home: nss.home, hostRules: 'MAP *.test 127.0.0.1', concurrency: 1 })];
+    for (const u of differ) {
+      const answers = [chrome.get(u)!, ...again.map((m) => m.get(u)!)];
+      const most = answers.find((a) => answers.filter((b) => b === a).length >= 2) ?? answers[0]!;
+      console.log(`Chromium re-asked for ${u}: ${answers.join(', ')} -> ${most}`);
+      chrome.set(u, most);
+    }
+  }
 }, 600_000);
 
 afterAll(async () => {

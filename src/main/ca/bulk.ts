@@ -2,6 +2,7 @@
 // row writes nothing and the rest still get their certificates.
 import { readFile } from 'node:fs/promises';
 import { parseCsv } from '../csv.js';
+import { mapLimit } from '../parallel.js';
 import { UserError, errorMessage } from '../errors.js';
 import { join } from 'node:path';
 import { checkAgainstCa, defaultOut, deviceFileNames, validateDays, issueChecked, normalizeDevice, type CheckedDevice, type IssuedDevice, type LeafOptions } from './issue.js';
@@ -80,20 +81,6 @@ export interface IssueFromCsvResult {
   out: string;
   /** Wall-clock milliseconds for the whole run (CA key opening included). */
   ms: number;
-}
-
-/** Runs `fn` over items with at most `n` in flight, keeping the results in order. */
-async function mapLimit<T, R>(items: T[], n: number, fn: (t: T) => Promise<R>): Promise<R[]> {
-  const out: R[] = new Array(items.length);
-  let next = 0;
-  const worker = async () => {
-    while (next < items.length) {
-      const i = next++;
-      out[i] = await fn(items[i]!);
-    }
-  };
-  await Promise.all(Array.from({ length: Math.min(n, items.length) }, worker));
-  return out;
 }
 
 export async function issueFromCsv(opts: IssueFromCsvOptions): Promise<IssueFromCsvResult> {

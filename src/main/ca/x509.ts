@@ -79,7 +79,8 @@ function encodeTime(d: Date): Buffer {
 
 const NULL = tlv(TAG.NULL);
 
-function sigAlgorithm(key: KeyObject, hash: Hash): Buffer {
+/** The AlgorithmIdentifier for signing with `key` and `hash` (certificates and requests alike). */
+export function sigAlgorithm(key: KeyObject, hash: Hash): Buffer {
   const t = key.asymmetricKeyType;
   if (t === 'ec') {
     const oid = { sha1: '1.2.840.10045.4.1', sha256: '1.2.840.10045.4.3.2', sha384: '1.2.840.10045.4.3.3', sha512: '1.2.840.10045.4.3.4' }[hash];

@@ -9,7 +9,7 @@
 import { generateKeyPairSync, randomBytes, X509Certificate } from 'node:crypto';
 import { buildPkcs12 } from '../ca/index.js';
 import { pemCertificates, toPem } from '../cert/read.js';
-import { buildCsr } from '../cert/pkcs10.js';
+import { buildCsr } from '../ca/pkcs10.js';
 import { readWebServerTls, writeWebServerTls, type WebServerTls } from './axis-webserver.js';
 import { installChain, type CameraProtocol, type InstallRequest, type Installed, type Inventory } from './protocol.js';
 import { VapixError, type VapixClient } from './vapix.js';

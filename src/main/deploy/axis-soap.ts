@@ -8,7 +8,7 @@
 // Inferred, not documented: LoadCertificates fits a certificate to the key CreateCertificate2 made
 // under the same id; certificate and key Data are DER (key as PKCS#8).
 import { generateKeyPairSync, X509Certificate } from 'node:crypto';
-import { buildCsr } from '../cert/pkcs10.js';
+import { buildCsr } from '../ca/pkcs10.js';
 import { readWebServerTls, writeWebServerTls, type WebServerTls } from './axis-webserver.js';
 import { installChain, type CameraProtocol, type InstallRequest, type Installed, type Inventory } from './protocol.js';
 import { NS } from './soap.js';

@@ -5,10 +5,9 @@ import { randomBytes } from 'node:crypto';
 import { lookup } from 'node:dns/promises';
 import { isIP } from 'node:net';
 import type { KeyObject } from 'node:crypto';
-import { readCaCertificates, withCaLock, type CsvDevice, type OpenCa } from '../ca/index.js';
+import { checkAgainstCa, normalizeDevice, readCaCertificates, withCaLock, type CsvDevice, type OpenCa } from '../ca/index.js';
 import { unlockOffThread } from './unlock.js';
 // The same checks as checkDevice(), against the CA read once for the whole list.
-import { checkAgainstCa, normalizeDevice } from '../ca/issue.js';
 import { errorMessage, UserError } from '../errors.js';
 import { mapLimit } from '../parallel.js';
 import { createdAliases, Journal, JOURNAL_FILE } from './journal.js';

@@ -9,7 +9,7 @@ import { createPrivateKey, createPublicKey, generateKeyPair, X509Certificate, ty
 import forge from 'node-forge';
 import * as x from '../ca/x509.js';
 import { pemCertificates, toPem } from '../cert/read.js';
-import { buildCsr } from '../cert/pkcs10.js';
+import { buildCsr } from '../ca/pkcs10.js';
 import type { WebServerTls } from '../deploy/axis-webserver.js';
 
 /** An operation failed the way the camera reports it; the front ends map `kind` to their error shapes. */

@@ -2,16 +2,11 @@
 // (the simulated Axis camera's get_csr), and what `deploy --key upload` makes for a key it generated.
 // The CA side (src/main/ca/csr.ts) parses and checks them; OpenSSL `req -verify` is the second opinion.
 import { sign, type KeyObject } from 'node:crypto';
-import { TAG, encodeInteger, tlv } from './der.js';
-import { toPem } from './read.js';
-import { defaultHash, encodeName, encodeOid, publicKeyOf, spkiDer, subjectAltName } from '../ca/x509.js';
+import { TAG, encodeInteger, tlv } from '../cert/der.js';
+import { toPem } from '../cert/pem.js';
+import { defaultHash, encodeName, encodeOid, publicKeyOf, sigAlgorithm, spkiDer, subjectAltName } from './x509.js';
 
 const OID_EXTENSION_REQUEST = '1.2.840.113549.1.9.14';
-
-const SIG_OIDS: Record<string, Record<string, string>> = {
-  ec: { sha256: '1.2.840.10045.4.3.2', sha384: '1.2.840.10045.4.3.3', sha512: '1.2.840.10045.4.3.4' },
-  rsa: { sha256: '1.2.840.113549.1.1.11', sha384: '1.2.840.113549.1.1.12', sha512: '1.2.840.113549.1.1.13' },
-};
 
 export interface CsrSpec {
   key: KeyObject;
@@ -26,9 +21,7 @@ export interface CsrSpec {
 export function buildCsr(spec: CsrSpec): Buffer {
   const type = spec.key.asymmetricKeyType;
   const hash = defaultHash(spec.key);
-  const oid = type ? SIG_OIDS[type]?.[hash] : undefined;
-  if (!oid) throw new Error(`cannot make a certificate request with a ${type} key`);
-  const alg = type === 'rsa' ? tlv(TAG.SEQUENCE, encodeOid(oid), tlv(TAG.NULL)) : tlv(TAG.SEQUENCE, encodeOid(oid));
+  const alg = sigAlgorithm(spec.key, hash);
   const names = { dns: spec.dns ?? [], ip: spec.ip ?? [] };
   const attrs: Buffer[] = [];
   if (names.dns.length || names.ip.length) {
