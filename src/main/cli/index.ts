@@ -21,17 +21,17 @@ const verbs: Record<string, VerbEntry> = {
   'check-root': { summary: 'is this root fit to hand to every employee?', load: () => loadVerb('check-root') },
   describe: { summary: 'show what is inside a certificate file', load: () => loadVerb('describe') },
   ca: { summary: 'make a name-constrained company root and a certificate per device', load: () => loadVerb('ca') },
-  test: { summary: 'what Chrome will say about a camera, and why', load: () => loadVerb('test') },
   deploy: { summary: "put each camera's certificate on the camera, and renew it", load: () => loadVerb('deploy') },
+  test: { summary: 'what Chrome will say about a camera, and why', load: () => loadVerb('test') },
   'scan-page': { summary: 'check an intranet page the way Chrome loads it', load: () => loadVerb('scan-page') },
   gen: { summary: 'the IT pack: PowerShell, GPO and browser policies', load: () => loadVerb('gen') },
+  site: { summary: 'the intranet page every employee opens: installer, trust, live check', load: () => loadVerb('site') },
   install: { summary: "trust the root in this machine's stores", load: () => loadVerb('install') },
   status: { summary: 'is the root trusted here? (reads every store fresh)', load: () => loadVerb('status') },
   uninstall: { summary: 'remove exactly that root from the stores', load: () => loadVerb('uninstall') },
   ui: { summary: 'the employee/helpdesk app in your browser (127.0.0.1)', load: () => loadVerb('ui') },
   'build-installer': { summary: 'build the signed employee installer (Windows)', load: () => loadVerb('build-installer') },
   sign: { summary: 'Authenticode-sign .exe, .msi and .ps1 files', load: () => loadVerb('sign') },
-  site: { summary: 'the intranet page every employee opens: installer, trust, live check', load: () => loadVerb('site') },
 };
 
 const usage = `lantrust: get your company's devices trusted by every employee's browser.
