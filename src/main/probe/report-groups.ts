@@ -16,14 +16,14 @@ export interface FailureGroup {
 
 // Words for a whole group; a camera's own cause and fix (with its names and labels) stay in its row.
 const GROUP_WORDS: Record<string, { title: string; fix: string }> = {
-  'untrusted-self-signed': { title: 'the camera shows its factory self-signed certificate', fix: 'issue each camera a certificate from the company CA (lantrust ca issue --from devices.csv) and upload it' },
+  'untrusted-self-signed': { title: 'the camera shows its factory self-signed certificate', fix: 'put a company certificate on each camera: lantrust deploy --dir ca --from devices.csv --trust-current-cert (Axis), or lantrust ca issue --from devices.csv and upload them' },
   'untrusted-root': { title: 'the certificate chains to a root this PC does not trust', fix: 'run the company root installer on the PCs, or re-issue these cameras from the company CA' },
   'root-not-installed': { title: "this PC doesn't trust the company root", fix: 'run the company root installer on this PC (or test with --root root.pem to see the verdicts once it is trusted)' },
   'missing-intermediate': { title: "the certificate's issuer is neither sent by the camera nor trusted, and Chrome can't download it", fix: 'upload LABEL.chain.pem (certificate plus intermediate) to each camera, or re-issue it from the company CA' },
   'bad-signature': { title: 'the certificate was not signed by the CA above it (a re-made CA?)', fix: 're-issue the certificates from the current company CA and upload them' },
   'issuer-name': { title: 'the intermediate above the certificate is not its issuer', fix: 'upload the right chain (LABEL.chain.pem) to each camera' },
   'name-mismatch': { title: "the certificate doesn't name the address the camera is opened by", fix: 're-issue each certificate with the name or IP used in the URL, or open the cameras by a name they have' },
-  expired: { title: 'a certificate in the chain has expired', fix: 'renew: lantrust ca issue --from devices.csv with the same names, and upload the new chains' },
+  expired: { title: 'a certificate in the chain has expired', fix: 'renew: lantrust deploy --dir ca --from devices.csv (Axis; run it weekly), or lantrust ca issue --from devices.csv and upload the new chains' },
   'not-yet-valid': { title: 'a certificate is not valid yet (wrong clock?)', fix: "set the cameras' and the PCs' clocks (NTP)" },
   'name-constraints': { title: "the certificate names something outside the root's name constraints", fix: "give the cameras names/addresses inside the root's constraints and re-issue their certificates" },
   'policy-constraints': { title: "the certificate names something outside the Chrome policy's constraints", fix: 'add the names to permitted_dns_names/permitted_cidrs in the policy, or rename the cameras' },

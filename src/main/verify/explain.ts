@@ -36,7 +36,7 @@ function faultWords(f: Fault, v: CertVerdict, host: string, label: string, ancho
     case 'untrusted-self-signed':
       return {
         cause: `the camera presents a self-signed certificate (${leaf?.info.commonName ?? leaf?.info.subject ?? '?'}), probably the factory one, which no browser trusts`,
-        fix: `issue it a certificate from the company CA (lantrust ca issue --dir ca --name ${label} --${/^[\d.]+$|:/.test(host) ? 'ip' : 'dns'} ${host}) and upload ${label}.chain.pem with its key to the camera`,
+        fix: `put a company certificate on it: lantrust deploy --dir ca https://${host.includes(':') ? `[${host}]` : host}/ --name ${label} --user root --password-file cam-pass.txt --trust-current-cert (Axis), or lantrust ca issue --dir ca --name ${label} --${/^[\d.]+$|:/.test(host) ? 'ip' : 'dns'} ${host} and upload ${label}.chain.pem with its key`,
       };
     case 'untrusted-root':
       return anchorsGiven
@@ -78,7 +78,7 @@ function faultWords(f: Fault, v: CertVerdict, host: string, label: string, ancho
       return { cause: `${who(path, f.at)} has a critical extension Chrome doesn't understand (${f.detail})`, fix: 're-issue that certificate without the extension, or mark it non-critical' };
     case 'expired':
       return f.at === 0
-        ? { cause: `the camera's certificate expired on ${day(f.detail)}`, fix: `renew it: lantrust ca issue --dir ca --name ${label} with the same names, and upload the new ${label}.chain.pem` }
+        ? { cause: `the camera's certificate expired on ${day(f.detail)}`, fix: `renew it: lantrust deploy --dir ca --from devices.csv renews every Axis camera that is due (or lantrust ca issue --dir ca --name ${label} with the same names, and upload the new ${label}.chain.pem)` }
         : { cause: `${who(path, f.at)} expired on ${day(f.detail)}`, fix: f.at === path.length - 1 ? 'make a new root, trust it everywhere, and re-issue the cameras from it' : 'renew the intermediate and re-issue the camera certificates from it' };
     case 'not-yet-valid':
       return { cause: `${who(path, f.at)} is not valid until ${day(f.detail)}; the camera's or this PC's clock is probably wrong`, fix: "set the camera's and the PC's clocks (NTP), or re-issue with a start date in the past" };
