@@ -36,7 +36,7 @@ function faultWords(f: Fault, v: CertVerdict, host: string, label: string, ancho
     case 'untrusted-self-signed':
       return {
         cause: `the camera presents a self-signed certificate (${leaf?.info.commonName ?? leaf?.info.subject ?? '?'}), probably the factory one, which no browser trusts`,
-        fix: `put a company certificate on it: lantrust deploy --dir ca https://${host.includes(':') ? `[${host}]` : host}/ --name ${label} --user root --password-file cam-pass.txt --trust-current-cert (Axis), or lantrust ca issue --dir ca --name ${label} --${/^[\d.]+$|:/.test(host) ? 'ip' : 'dns'} ${host} and upload ${label}.chain.pem with its key`,
+        fix: `put a company certificate on it: lantrust deploy --dir ca --from devices.csv --trust-current-cert (Axis cameras listed in devices.csv), or lantrust ca issue --dir ca --name ${label} --${/^[\d.]+$|:/.test(host) ? 'ip' : 'dns'} ${host} and upload ${label}.chain.pem with its key`,
       };
     case 'untrusted-root':
       return anchorsGiven
