@@ -34,3 +34,15 @@ export async function readSecretFile(path: string, what: string): Promise<string
   if (!line) throw new UserError(`the first line of the ${what} file ${path} is empty; put the ${what} on the first line.`);
   return line;
 }
+
+/**
+ * A whole-number option: undefined when not given, else a number within [min, max]; anything else is
+ * one sentence naming the option (bounds the core checks itself can be left wide).
+ */
+export function intOption(v: string | undefined, name: string, min = 0, max = Number.MAX_SAFE_INTEGER): number | undefined {
+  if (v === undefined) return undefined;
+  if (!/^\d+$/.test(v) || Number(v) < min || Number(v) > max) {
+    throw new UserError(`--${name} must be a whole number${max < Number.MAX_SAFE_INTEGER ? ` from ${min} to ${max}` : ''}, not "${v}".`);
+  }
+  return Number(v);
+}

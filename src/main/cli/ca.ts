@@ -1,7 +1,7 @@
 // lantrust ca init | issue | sign | list: the company CA. Thin: the work is in src/main/ca/.
 import { checkDevice, initCa, issueCertificate, issueFromCsv, listIssued, parseDevicesCsv, signCsr, parseKeyType, EXPIRY_WARNING_DAYS } from '../ca/index.js';
 import { UserError } from '../errors.js';
-import { parse, readSecretFile } from './args.js';
+import { intOption, parse, readSecretFile } from './args.js';
 import { passphraseForInit, passphraseForUse } from './passphrase.js';
 import { color } from './format.js';
 
@@ -65,12 +65,6 @@ export async function run(args: string[]): Promise<number> {
 
 const out = (s: string) => process.stdout.write(`${s}\n`);
 
-function intOption(v: string | undefined, name: string): number | undefined {
-  if (v === undefined) return undefined;
-  if (!/^\d+$/.test(v)) throw new UserError(`${name} must be a whole number (got "${v}").`);
-  return Number(v);
-}
-
 // ---------- verbs ----------
 
 async function runInit(args: string[]): Promise<number> {
@@ -90,7 +84,7 @@ async function runInit(args: string[]): Promise<number> {
   if (!values.name) throw new UserError('give the company name with --name, e.g. --name "Acme Ltd"; it is what employees see.');
   const dir = values.dir ?? 'ca';
   const key = parseKeyType(values.key);
-  const years = intOption(values.years, '--years');
+  const years = intOption(values.years, 'years');
   if (!values['permit-dns']?.length && !values['permit-cidr']?.length) {
     throw new UserError('give at least one --permit-dns DOMAIN or --permit-cidr RANGE: the root may vouch only for your own names, e.g. --permit-dns cams.acme.example --permit-cidr 192.168.0.0/16.');
   }
@@ -154,7 +148,7 @@ async function runIssue(args: string[]): Promise<number> {
   });
   const dir = values.dir ?? 'ca';
   const key = parseKeyType(values.key);
-  const days = intOption(values.days, '--days');
+  const days = intOption(values.days, 'days');
   const p12Passphrase = await readP12Pass(values['p12-pass-file']);
   const leaf = { key, ...(days !== undefined ? { days } : {}), ...(p12Passphrase !== undefined ? { p12Passphrase } : {}), ...(values.out ? { out: values.out } : {}) };
 
@@ -214,7 +208,7 @@ async function runSign(args: string[]): Promise<number> {
   const csr = values.csr ?? positionals[0];
   if (!csr) throw new UserError('give the device\'s certificate request with --csr FILE.');
   const dir = values.dir ?? 'ca';
-  const days = intOption(values.days, '--days');
+  const days = intOption(values.days, 'days');
   const passphrase = await passphraseForUse(dir, values['passphrase-file']);
   const r = await signCsr({ dir, csr, passphrase, ...(values.name ? { label: values.name } : {}), ...(days !== undefined ? { days } : {}), ...(values.out ? { out: values.out } : {}) });
   if (values.json) {

@@ -8,7 +8,7 @@ import { UserError } from '../errors.js';
 import { writeFileAtomic } from '../fsutil.js';
 import { progressBar } from '../probe/report-text.js';
 import { parseTarget } from '../probe/target.js';
-import { parse, readSecretFile } from './args.js';
+import { intOption, parse, readSecretFile } from './args.js';
 import { passphraseForUse } from './passphrase.js';
 
 export const help = `lantrust deploy: put each camera's own company certificate on the camera, switch its HTTPS to it,
@@ -50,12 +50,6 @@ Passwords come only from files, never from the command line, and never appear in
 Exit codes: 0 every camera deployed, renewed or up to date and verified; 1 a camera failed or was refused; 2 usage error.
 `;
 
-function intOption(v: string | undefined, name: string, def: number, min: number, max: number): number {
-  if (v === undefined) return def;
-  if (!/^\d+$/.test(v) || Number(v) < min || Number(v) > max) throw new UserError(`--${name} must be a whole number from ${min} to ${max}, not "${v}".`);
-  return Number(v);
-}
-
 export async function run(args: string[]): Promise<number> {
   const { values, positionals } = parse('deploy', args, {
     dir: { type: 'string' },
@@ -80,9 +74,9 @@ export async function run(args: string[]): Promise<number> {
   const dir = values.dir ?? 'ca';
   const key = values.key ?? 'on-device';
   if (key !== 'on-device' && key !== 'upload') throw new UserError(`--key is on-device or upload, not "${key}".`);
-  const renewWithinDays = intOption(values['renew-within'], 'renew-within', DEFAULT_RENEW_WITHIN_DAYS, 0, 3650);
-  const concurrency = intOption(values.concurrency, 'concurrency', 16, 1, 1024);
-  const timeoutMs = intOption(values.timeout, 'timeout', DEFAULT_TIMEOUT_MS, 100, 600_000);
+  const renewWithinDays = intOption(values['renew-within'], 'renew-within', 0, 3650) ?? DEFAULT_RENEW_WITHIN_DAYS;
+  const concurrency = intOption(values.concurrency, 'concurrency', 1, 1024) ?? 16;
+  const timeoutMs = intOption(values.timeout, 'timeout', 100, 600_000) ?? DEFAULT_TIMEOUT_MS;
   const expectFingerprints: Record<string, string> = {};
   for (const e of values['expect-fingerprint'] ?? []) {
     const eq = e.indexOf('=');

@@ -5,7 +5,7 @@ import { renderHtml } from '../probe/report-html.js';
 import { formatReport, progressBar } from '../probe/report-text.js';
 import { parseResolve, parseTarget } from '../probe/target.js';
 import { readUrlFile } from '../probe/urls-file.js';
-import { parse, readSecretFile } from './args.js';
+import { intOption, parse, readSecretFile } from './args.js';
 import { writeFileAtomic } from '../fsutil.js';
 
 export const help = `lantrust test: what Chrome will say about a camera (net::OK or the exact net::ERR_...), why, and the fix.
@@ -58,13 +58,8 @@ export async function run(args: string[]): Promise<number> {
     const t = parseTarget(u);
     if ('error' in t) throw new UserError(`${t.error}; write it like https://192.168.1.50/ or https://cam1.example.com/.`);
   }
-  const int = (v: string | undefined, name: string, def: number, max: number): number => {
-    if (v === undefined) return def;
-    if (!/^\d+$/.test(v) || Number(v) < 1 || Number(v) > max) throw new UserError(`--${name} must be a whole number from 1 to ${max}, not "${v}".`);
-    return Number(v);
-  };
-  const timeoutMs = int(values.timeout, 'timeout', 5000, 600_000);
-  const concurrency = int(values.concurrency, 'concurrency', 32, 1024);
+  const timeoutMs = intOption(values.timeout, 'timeout', 1, 600_000) ?? 5000;
+  const concurrency = intOption(values.concurrency, 'concurrency', 1, 1024) ?? 32;
   const resolve = values.resolve ?? [];
   parseResolve(resolve); // validates before any connection
   if (values['password-file'] && values.user === undefined) throw new UserError('--password-file needs --user too.');
