@@ -1,7 +1,8 @@
 // The helpdesk's HTML report from the app: `lantrust test --html`'s report (probe/report-html.ts)
 // with the company, the root and the store status on top — one self-contained page for a ticket.
 import type { CameraView, ReportSummary, StatusView } from './api.js';
-import { esc, renderHtml } from './probe/report-html.js';
+import { esc } from './html.js';
+import { renderHtml } from './probe/report-html.js';
 
 export async function renderReport(summary: ReportSummary, status: StatusView | string, cameras: CameraView[]): Promise<string> {
   const head = summary.error

@@ -2,6 +2,7 @@
 // Other local pages must not drive it: every API call needs the token (a header no cross-site page
 // can send without a CORS preflight we never grant), and Host/Origin must be ours (DNS rebinding).
 import { spawn } from 'node:child_process';
+import { esc } from './html.js';
 import { randomBytes, timingSafeEqual } from 'node:crypto';
 import { readdirSync, readFileSync } from 'node:fs';
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
@@ -169,12 +170,9 @@ export interface OpenedBrowser {
   remove(): Promise<void>;
 }
 
-const HTML_ESCAPES: Record<string, string> = { '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' };
-const escapeHtml = (s: string) => s.replace(/[&<>"']/g, (c) => HTML_ESCAPES[c]!);
-
 /** A page that sends the browser on to `url` (meta refresh, plus a link), like Jupyter's browser-open file. */
 export function redirectPage(url: string): string {
-  const u = escapeHtml(url);
+  const u = esc(url);
   return `<!doctype html>
 <html lang="en"><head><meta charset="utf-8"><meta name="referrer" content="no-referrer">
 <meta http-equiv="refresh" content="0;url=${u}">

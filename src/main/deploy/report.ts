@@ -1,6 +1,6 @@
 // What deploy says: one line per camera and a summary (terminal), or one self-contained HTML page.
 // Neither ever holds a password: results carry none.
-import { esc } from '../probe/report-html.js';
+import { esc } from '../html.js';
 import { color } from '../term.js';
 import type { DeployResult, DeploySummary } from './types.js';
 

@@ -32,10 +32,8 @@ function decodeEntities(s: string): string {
   });
 }
 
-/** Escapes text for an element or a double-quoted attribute. */
-export function escapeXml(s: string): string {
-  return s.replace(/[<>&"']/g, (c) => ({ '<': '&lt;', '>': '&gt;', '&': '&amp;', '"': '&quot;', "'": '&apos;' })[c]!);
-}
+/** Escapes text for an element or a double-quoted attribute (the one XML escaper, src/main/html.ts). */
+export { escXml as escapeXml } from '../html.js';
 
 interface Open {
   el: XmlElement;

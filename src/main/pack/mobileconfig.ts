@@ -1,5 +1,6 @@
 // Apple configuration profile (.mobileconfig) with one root-certificate payload, for Macs, iPhones and iPads.
 import { createHash } from 'node:crypto';
+import { escXml } from '../html.js';
 import { sha256Hex } from '../cert/describe.js';
 
 /** A stable RFC 4122-shaped UUID (version 5 bits) derived from the root's fingerprint and a label. */
@@ -11,15 +12,6 @@ export function stableUuid(sha256Hex: string, label: string): string {
   return `${x.slice(0, 8)}-${x.slice(8, 12)}-${x.slice(12, 16)}-${x.slice(16, 20)}-${x.slice(20, 32)}`;
 }
 
-/** Text for a plist <string>: XML-escaped, with characters XML 1.0 forbids removed. */
-export function xmlText(s: string): string {
-  return s
-    .replace(/[^\t\n\r\x20-\ud7ff\ue000-\ufffd\u{10000}-\u{10ffff}]/gu, '')
-    .replace(/&/g, '&amp;')
-    .replace(/</g, '&lt;')
-    .replace(/>/g, '&gt;');
-}
-
 export interface MobileconfigOptions {
   rootDer: Buffer;
   company: string;
@@ -29,7 +21,7 @@ export function mobileconfig(o: MobileconfigOptions): string {
   const sha = sha256Hex(o.rootDer);
   const id = `lantrust.root.${sha.slice(0, 16)}`;
   const b64 = o.rootDer.toString('base64').replace(/(.{52})/g, '$1\n\t\t\t').trimEnd();
-  const company = xmlText(o.company);
+  const company = escXml(o.company);
   return `<?xml version="1.0" encoding="UTF-8"?>
 <!DOCTYPE plist PUBLIC "-//Apple//DTD PLIST 1.0//EN" "http://www.apple.com/DTDs/PropertyList-1.0.dtd">
 <plist version="1.0">

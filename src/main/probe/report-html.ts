@@ -1,10 +1,8 @@
 // `lantrust test --html FILE`: one self-contained page to attach to a ticket (no external resources).
+import { esc } from '../html.js';
 import { cameras, groupResults } from './report-groups.js';
 import type { TestResult } from './types.js';
 
-export function esc(s: unknown): string {
-  return String(s ?? '').replace(/[&<>"']/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c]!);
-}
 
 function thumb(r: TestResult, cls: string): string {
   return r.stream.frameBase64 ? `<img class="${cls}" alt="first frame" src="data:image/jpeg;base64,${r.stream.frameBase64.replace(/[^A-Za-z0-9+/=]/g, '')}">` : '';

@@ -1,5 +1,5 @@
 // scan-page output for people: terminal text (like `lantrust test`) and a self-contained HTML report.
-import { esc } from '../probe/report-html.js';
+import { esc } from '../html.js';
 import type { ScanReport, SourceResult } from './index.js';
 
 export interface Paint {

@@ -1,7 +1,7 @@
 // index.html of the intranet page: the visitor's system first, what is trusted in plain words, the
 // live "does it work here?" check and every file with its SHA-256. Self-contained: one inline style
 // and one inline script allowed by hash, pictures only from the cameras listed, nothing else.
-import { esc } from '../probe/report-html.js';
+import { esc } from '../html.js';
 import { SCRIPT, STYLE, cspHash } from './assets.js';
 import { fileHref, rootName, size, systemSections } from './systems.js';
 import type { PageInput } from './types.js';

@@ -1,6 +1,6 @@
 // One section of the intranet page per system: the file to take and the exact steps that system shows.
 // Every value from the profile goes through esc(); links are relative, so the page works from a sub-path.
-import { esc } from '../probe/report-html.js';
+import { esc } from '../html.js';
 import { fileSafe } from '../pack/generate.js';
 import { SYSTEMS, type SystemId } from '../profile.js';
 import type { OfferedFile, OfferedKind, PageInput } from './types.js';
